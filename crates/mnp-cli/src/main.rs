@@ -1,0 +1,83 @@
+//! # mnp: the command-line face of the mnp libraries
+//!
+//! A thin binary: it parses arguments, wires the library crates together,
+//! prints results and maps outcomes to exit codes (0 all good, 1 some mails
+//! failed, 2 usage or I/O error). No domain logic lives here.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod input;
+mod parse_cmd;
+mod vendors_cmd;
+
+use std::io::{self, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Network maintenance, outage, SLA and maxout toolkit.
+#[derive(Parser, Debug)]
+#[command(name = "mnp", version, about, propagate_version = true)]
+struct Cli {
+    /// More logging on stderr (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse maintenance notification mails into structured records.
+    Parse(parse_cmd::ParseArgs),
+    /// Inspect the registered vendor parsers.
+    #[command(subcommand)]
+    Vendors(vendors_cmd::VendorsCmd),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("mnp: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Parse(args) => parse_cmd::run(args),
+        Command::Vendors(cmd) => vendors_cmd::run(cmd),
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MNP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .try_init();
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}

@@ -1,0 +1,397 @@
+//! The decoded view of one mail message that every parser reads.
+//!
+//! [`Email::parse`] turns untrusted bytes into an [`Email`]: headers decoded
+//! (RFC 2047), every leaf part transfer-decoded and, for text parts, charset
+//! decoded; `message/rfc822` parts become nested [`Email`]s in
+//! [`Email::forwarded`]. `mailparse` stays behind this module: no parser sees
+//! its types. Limits ([`Limits`]) bound size and nesting so a hostile message
+//! yields a typed [`Error`] instead of a hang or a stack overflow.
+
+use std::cell::OnceCell;
+
+use chrono::{DateTime, TimeZone, Utc};
+use mailparse::{MailHeaderMap, ParsedMail};
+use scraper::Html;
+
+use crate::error::{Error, Result};
+use crate::html;
+
+/// Resource limits applied while decoding a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest message accepted, in bytes (default 25 MiB).
+    pub max_size: usize,
+    /// Deepest MIME nesting accepted, counting multipart containers and
+    /// forwarded `message/rfc822` parts (default 32).
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_size: 25 * 1024 * 1024, max_depth: 32 }
+    }
+}
+
+/// A mailbox from an address header.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Mailbox {
+    /// Display name, if any.
+    pub name: Option<String>,
+    /// The address (`local@domain`), as written.
+    pub address: String,
+}
+
+impl Mailbox {
+    /// The domain part of the address, lower-cased (empty when there is none).
+    pub fn domain(&self) -> String {
+        self.address
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim().trim_end_matches('>').to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+}
+
+/// One leaf part of the message (not a multipart container).
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Lower-case MIME type, e.g. `text/html`.
+    pub mime: String,
+    /// File name from Content-Disposition or Content-Type `name=`.
+    pub filename: Option<String>,
+    /// True when Content-Disposition says `attachment`.
+    pub is_attachment: bool,
+    /// The transfer-decoded bytes.
+    pub data: Vec<u8>,
+    /// For `text/*` parts (and text-like attachments such as `.ics`, `.csv`):
+    /// the charset-decoded text.
+    pub text: Option<String>,
+}
+
+impl Part {
+    /// True for `text/plain` parts that are not attachments.
+    pub fn is_plain_body(&self) -> bool {
+        self.mime == "text/plain" && !self.is_attachment
+    }
+    /// True for `text/html` parts.
+    pub fn is_html(&self) -> bool {
+        self.mime == "text/html"
+    }
+    /// True for iCalendar parts (by type or `.ics` file name).
+    pub fn is_calendar(&self) -> bool {
+        self.mime == "text/calendar"
+            || self.mime == "application/ics"
+            || self.filename.as_deref().is_some_and(|f| f.to_ascii_lowercase().ends_with(".ics"))
+    }
+}
+
+/// A decoded mail message.
+#[derive(Debug)]
+pub struct Email {
+    /// `From:` mailbox, if present and readable.
+    pub from: Option<Mailbox>,
+    /// `Sender:` mailbox.
+    pub sender: Option<Mailbox>,
+    /// `Reply-To:` mailbox.
+    pub reply_to: Option<Mailbox>,
+    /// Decoded subject (RFC 2047), empty when absent.
+    pub subject: String,
+    /// `Date:` header as UTC.
+    pub date: Option<DateTime<Utc>>,
+    /// `Message-ID:` without angle brackets.
+    pub message_id: Option<String>,
+    /// All headers, decoded, in order.
+    pub headers: Vec<(String, String)>,
+    /// Leaf parts in document order.
+    pub parts: Vec<Part>,
+    /// Forwarded messages (`message/rfc822` parts), decoded.
+    pub forwarded: Vec<Email>,
+    /// Size of the raw message in bytes.
+    pub size: usize,
+    text_cache: OnceCell<String>,
+    html_cache: OnceCell<Vec<Html>>,
+}
+
+impl Email {
+    /// Decode a message with default [`Limits`].
+    ///
+    /// ```
+    /// let raw = b"From: NOC <noc@example.com>\r\nSubject: =?utf-8?q?Wartung_=C3=BC?=\r\n\r\nhello";
+    /// let mail = mnp_core::Email::parse(raw).unwrap();
+    /// assert_eq!(mail.subject, "Wartung \u{fc}");
+    /// assert_eq!(mail.from.unwrap().domain(), "example.com");
+    /// ```
+    pub fn parse(raw: &[u8]) -> Result<Email> {
+        Self::parse_with(raw, &Limits::default())
+    }
+
+    /// Decode a message with explicit limits.
+    pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Email> {
+        if raw.len() > limits.max_size {
+            return Err(Error::TooLarge { size: raw.len(), limit: limits.max_size });
+        }
+        decode(raw, limits, 0)
+    }
+
+    /// Every sender-ish address: From, Sender, Reply-To, then the same for
+    /// forwarded messages.
+    pub fn senders(&self) -> Vec<&Mailbox> {
+        let mut v: Vec<&Mailbox> =
+            [&self.from, &self.sender, &self.reply_to].into_iter().flatten().collect();
+        for f in &self.forwarded {
+            v.extend(f.senders());
+        }
+        v
+    }
+
+    /// The From address, else Sender, else Reply-To (empty string if none).
+    pub fn sender_address(&self) -> &str {
+        [&self.from, &self.sender, &self.reply_to]
+            .into_iter()
+            .flatten()
+            .map(|m| m.address.as_str())
+            .find(|a| !a.is_empty())
+            .unwrap_or("")
+    }
+
+    /// A header value by case-insensitive name (first occurrence).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Text bodies of the given MIME type, not attachments, this message only.
+    pub fn bodies<'a>(&'a self, mime: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.parts
+            .iter()
+            .filter(move |p| p.mime == mime && !p.is_attachment)
+            .filter_map(|p| p.text.as_deref())
+    }
+
+    /// All `text/html` part texts (including attached HTML), this message first,
+    /// then forwarded messages.
+    pub fn html_sources(&self) -> Vec<&str> {
+        let mut v: Vec<&str> =
+            self.parts.iter().filter(|p| p.is_html()).filter_map(|p| p.text.as_deref()).collect();
+        for f in &self.forwarded {
+            v.extend(f.html_sources());
+        }
+        v
+    }
+
+    /// Parsed HTML documents for [`Email::html_sources`], parsed once and cached.
+    pub fn html_docs(&self) -> &[Html] {
+        self.html_cache
+            .get_or_init(|| self.html_sources().into_iter().map(html::parse).collect())
+    }
+
+    /// iCalendar texts from any part (body or attachment), then forwarded messages.
+    pub fn calendars(&self) -> Vec<&str> {
+        let mut v: Vec<&str> =
+            self.parts.iter().filter(|p| p.is_calendar()).filter_map(|p| p.text.as_deref()).collect();
+        for f in &self.forwarded {
+            v.extend(f.calendars());
+        }
+        v
+    }
+
+    /// Attachments (parts with a disposition of attachment or a file name).
+    pub fn attachments(&self) -> impl Iterator<Item = &Part> {
+        self.parts.iter().filter(|p| p.is_attachment || p.filename.is_some())
+    }
+
+    /// The readable text of the message: every plain-text body; when a
+    /// message has no plain-text body, its HTML rendered as text
+    /// ([`html::to_text`]: one line per block or table row, cells separated by
+    /// a tab). Forwarded messages follow, each the same way. Cached.
+    pub fn text(&self) -> &str {
+        self.text_cache.get_or_init(|| {
+            let mut out = String::new();
+            let plains: Vec<&str> = self.bodies("text/plain").collect();
+            if plains.iter().any(|p| !p.trim().is_empty()) {
+                for p in plains {
+                    out.push_str(p);
+                    out.push('\n');
+                }
+            } else {
+                for p in self.parts.iter().filter(|p| p.is_html() && !p.is_attachment) {
+                    if let Some(t) = &p.text {
+                        out.push_str(&html::to_text(t));
+                        out.push('\n');
+                    }
+                }
+            }
+            for f in &self.forwarded {
+                out.push_str(f.text());
+                out.push('\n');
+            }
+            out
+        })
+    }
+
+    /// The HTML bodies rendered as text (rows on lines, cells tab-separated),
+    /// regardless of whether a plain-text body exists.
+    pub fn html_text(&self) -> String {
+        let mut out = String::new();
+        for h in self.html_sources() {
+            out.push_str(&html::to_text(h));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn mailbox_of(parsed: &ParsedMail<'_>, name: &str) -> Option<Mailbox> {
+    let header = parsed.headers.get_first_header(name)?;
+    if let Ok(list) = mailparse::addrparse_header(header) {
+        for a in list.iter() {
+            match a {
+                mailparse::MailAddr::Single(s) => {
+                    return Some(Mailbox { name: s.display_name.clone(), address: s.addr.clone() });
+                }
+                mailparse::MailAddr::Group(g) => {
+                    if let Some(s) = g.addrs.first() {
+                        return Some(Mailbox {
+                            name: s.display_name.clone(),
+                            address: s.addr.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    // Unparseable address header: keep any `x@y` token we can see.
+    let value = header.get_value();
+    let token = value
+        .split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',' || c == '"')
+        .find(|t| t.contains('@'))?;
+    Some(Mailbox { name: None, address: token.to_string() })
+}
+
+fn mailparse_err(e: mailparse::MailParseError) -> Error {
+    let s = e.to_string();
+    if s.contains("Recursion limit") {
+        Error::TooDeep { limit: 100 }
+    } else {
+        Error::Malformed { reason: s }
+    }
+}
+
+fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Malformed { reason: "empty message".into() });
+    }
+    let parsed = mailparse::parse_mail(raw).map_err(mailparse_err)?;
+    if parsed.headers.is_empty() {
+        return Err(Error::Malformed { reason: "no header block".into() });
+    }
+    let headers: Vec<(String, String)> =
+        parsed.headers.iter().map(|h| (h.get_key(), h.get_value())).collect();
+    let subject = parsed.headers.get_first_value("Subject").unwrap_or_default();
+    let date = parsed
+        .headers
+        .get_first_value("Date")
+        .and_then(|d| mailparse::dateparse(&d).ok())
+        .and_then(|ts| Utc.timestamp_opt(ts, 0).single());
+    let message_id = parsed.headers.get_first_value("Message-ID").map(|m| {
+        m.trim().trim_start_matches('<').trim_end_matches('>').trim().to_string()
+    });
+    let mut email = Email {
+        from: mailbox_of(&parsed, "From"),
+        sender: mailbox_of(&parsed, "Sender"),
+        reply_to: mailbox_of(&parsed, "Reply-To"),
+        subject: subject.trim().to_string(),
+        date,
+        message_id,
+        headers,
+        parts: Vec::new(),
+        forwarded: Vec::new(),
+        size: raw.len(),
+        text_cache: OnceCell::new(),
+        html_cache: OnceCell::new(),
+    };
+    walk(&parsed, limits, depth, &mut email)?;
+    Ok(email)
+}
+
+fn walk(p: &ParsedMail<'_>, limits: &Limits, depth: usize, email: &mut Email) -> Result<()> {
+    if depth > limits.max_depth {
+        return Err(Error::TooDeep { limit: limits.max_depth });
+    }
+    let mime = p.ctype.mimetype.to_ascii_lowercase();
+    if mime.starts_with("multipart/") {
+        if p.subparts.is_empty() {
+            // A multipart without readable children: keep the body as text so
+            // nothing is silently lost.
+            if let Ok(body) = p.get_body() {
+                if !body.trim().is_empty() {
+                    email.parts.push(Part {
+                        mime: "text/plain".into(),
+                        filename: None,
+                        is_attachment: false,
+                        data: body.as_bytes().to_vec(),
+                        text: Some(body),
+                    });
+                }
+            }
+        }
+        for sp in &p.subparts {
+            walk(sp, limits, depth + 1, email)?;
+        }
+        return Ok(());
+    }
+    let disp = p.get_content_disposition();
+    let is_attachment = disp.disposition == mailparse::DispositionType::Attachment;
+    let filename = disp
+        .params
+        .get("filename")
+        .or_else(|| p.ctype.params.get("name"))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let data = p.get_body_raw().map_err(|e| Error::Malformed {
+        reason: format!("cannot decode {mime} part: {e}"),
+    })?;
+    if mime == "message/rfc822" || mime == "message/global" {
+        match decode(&data, limits, depth + 1) {
+            Ok(inner) => email.forwarded.push(inner),
+            Err(e @ (Error::TooDeep { .. } | Error::TooLarge { .. })) => return Err(e),
+            Err(_) => email.parts.push(Part {
+                mime: "text/plain".into(),
+                filename,
+                is_attachment,
+                text: Some(String::from_utf8_lossy(&data).into_owned()),
+                data,
+            }),
+        }
+        return Ok(());
+    }
+    let texty = mime.starts_with("text/")
+        || mime == "application/ics"
+        || mime == "application/csv"
+        || filename.as_deref().is_some_and(|f| {
+            let f = f.to_ascii_lowercase();
+            f.ends_with(".ics") || f.ends_with(".csv") || f.ends_with(".txt")
+        });
+    let text = if texty { Some(decode_text(p, &data)) } else { None };
+    email.parts.push(Part { mime, filename, is_attachment, data, text });
+    Ok(())
+}
+
+/// Charset-decode a text part. Unknown or missing charsets fall back to
+/// UTF-8 when the bytes are valid UTF-8, else Windows-1252 (the de-facto
+/// superset of Latin-1 that mislabelled mail uses in practice). `us-ascii`
+/// labels are treated the same way, since 8-bit bytes under that label are
+/// common in the wild.
+fn decode_text(p: &ParsedMail<'_>, data: &[u8]) -> String {
+    let label = p.ctype.charset.trim().to_ascii_lowercase();
+    let explicit = p.ctype.params.contains_key("charset")
+        && !matches!(label.as_str(), "us-ascii" | "ascii" | "");
+    if explicit {
+        if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+            let (s, _, _) = enc.decode(data);
+            return s.into_owned();
+        }
+    }
+    match std::str::from_utf8(data) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(data).0.into_owned(),
+    }
+}

@@ -1,0 +1,233 @@
+//! HTML to text that keeps the table structure a parser needs.
+//!
+//! Carrier notices are mostly HTML tables. A tag-stripping regex glues a label
+//! cell to its value cell and loses row boundaries; here the document is
+//! parsed with html5ever (through `scraper`) and walked iteratively (no
+//! recursion, so hostile nesting cannot overflow the stack): every block
+//! element and table row starts a new line, cells of one row are separated by
+//! a tab, `<br>` breaks a line, and script/style/head content is dropped.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+
+const BLOCKS: &[&str] = &[
+    "p", "div", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody",
+    "thead", "tfoot", "blockquote", "pre", "hr", "section", "article", "header", "footer",
+    "center", "dl", "dt", "dd", "form", "caption", "address", "body", "html", "title", "font-block",
+];
+const SKIP: &[&str] = &["script", "style", "head", "noscript", "template"];
+
+/// Render an HTML document (or fragment) as text: one line per block or table
+/// row, table cells separated by `\t`, whitespace collapsed, blank lines removed.
+///
+/// ```
+/// let t = mnp_core::html::to_text("<table><tr><td>Start</td><td>2024-01-01 10:00</td></tr><tr><td>End</td><td>12:00</td></tr></table>");
+/// assert_eq!(t, "Start\t2024-01-01 10:00\nEnd\t12:00");
+/// ```
+pub fn to_text(html: &str) -> String {
+    doc_to_text(&parse(html))
+}
+
+/// Deepest element nesting accepted before the HTML is flattened (see [`parse`]).
+pub const MAX_NESTING: usize = 1_000;
+
+/// Parse an HTML document. html5ever's tree builder is quadratic in nesting
+/// depth, so a hostile mail with tens of thousands of nested elements would
+/// take minutes; a linear pre-scan estimates the depth and, beyond
+/// [`MAX_NESTING`], the markup is flattened (container tags dropped, text and
+/// line structure kept) before parsing.
+pub fn parse(html: &str) -> Html {
+    if nesting_estimate(html) > MAX_NESTING {
+        Html::parse_document(&flatten(html))
+    } else {
+        Html::parse_document(html)
+    }
+}
+
+const NESTERS: &[&str] = &["div", "span", "table", "font", "b", "i", "u", "blockquote", "center", "a", "em", "strong", "section", "ul", "ol"];
+
+fn tag_name(tag: &str) -> (bool, String) {
+    let t = tag.trim_start_matches('<');
+    let closing = t.starts_with('/');
+    let name: String = t
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (closing, name)
+}
+
+/// Linear estimate of the element nesting depth (opening minus closing tags
+/// of commonly nested container elements).
+pub fn nesting_estimate(html: &str) -> usize {
+    let mut depth: isize = 0;
+    let mut max: isize = 0;
+    for piece in html.split('<').skip(1) {
+        let end = piece.find('>').unwrap_or(piece.len());
+        let tag = piece.get(..end).unwrap_or("");
+        let (closing, name) = tag_name(tag);
+        if !NESTERS.contains(&name.as_str()) || tag.ends_with('/') {
+            continue;
+        }
+        depth += if closing { -1 } else { 1 };
+        depth = depth.max(0);
+        max = max.max(depth);
+    }
+    max as usize
+}
+
+/// Drop the nesting container tags, keep everything else.
+fn flatten(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut first = true;
+    for piece in html.split('<') {
+        if first {
+            out.push_str(piece);
+            first = false;
+            continue;
+        }
+        let end = piece.find('>').unwrap_or(piece.len());
+        let tag = piece.get(..end).unwrap_or("");
+        let (_, name) = tag_name(tag);
+        if NESTERS.contains(&name.as_str()) {
+            // keep a line break where a block container was
+            if matches!(name.as_str(), "div" | "table" | "blockquote" | "center" | "section" | "ul" | "ol") {
+                out.push_str("<br>");
+            }
+            out.push_str(piece.get(end + 1..).unwrap_or(""));
+        } else {
+            out.push('<');
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
+/// Like [`to_text`] for an already parsed document.
+pub fn doc_to_text(doc: &Html) -> String {
+    let mut w = Writer::default();
+    let mut skip = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if skip > 0 || SKIP.contains(&name) {
+                        skip += 1;
+                        continue;
+                    }
+                    match name {
+                        "br" => w.newline(),
+                        "td" | "th" => w.cell(),
+                        n if BLOCKS.contains(&n) => w.newline(),
+                        _ => {}
+                    }
+                }
+                Node::Text(t) if skip == 0 => w.text(&t.text),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    let name = el.name();
+                    if name == "td" || name == "th" {
+                        w.in_cell = false;
+                    } else if BLOCKS.contains(&name) {
+                        w.newline();
+                    }
+                }
+            }
+        }
+    }
+    w.finish()
+}
+
+#[derive(Default)]
+struct Writer {
+    lines: Vec<String>,
+    cur: String,
+    /// cells opened on the current line
+    cells: usize,
+    in_cell: bool,
+    pending_space: bool,
+}
+
+impl Writer {
+    fn newline(&mut self) {
+        let line = self.cur.trim_matches(|c: char| c == ' ').trim_end_matches('\t').to_string();
+        let line = line.trim_start_matches('\t');
+        if !line.trim().is_empty() {
+            self.lines.push(line.to_string());
+        }
+        self.cur.clear();
+        self.cells = 0;
+        self.pending_space = false;
+    }
+    fn cell(&mut self) {
+        if self.cells > 0 || !self.cur.trim().is_empty() {
+            // drop trailing spaces before the separator
+            while self.cur.ends_with(' ') {
+                self.cur.pop();
+            }
+            self.cur.push('\t');
+        }
+        self.cells += 1;
+        self.in_cell = true;
+        self.pending_space = false;
+    }
+    fn text(&mut self, t: &str) {
+        for (i, word) in t.split(|c: char| c.is_whitespace() || c == '\u{a0}').enumerate() {
+            if word.is_empty() {
+                if i == 0 {
+                    self.pending_space = true;
+                }
+                continue;
+            }
+            if i > 0 || self.pending_space {
+                if !self.cur.is_empty() && !self.cur.ends_with([' ', '\t']) {
+                    self.cur.push(' ');
+                }
+            }
+            self.cur.push_str(word);
+            self.pending_space = false;
+        }
+        if t.ends_with(|c: char| c.is_whitespace() || c == '\u{a0}') {
+            self.pending_space = true;
+        }
+    }
+    fn finish(mut self) -> String {
+        self.newline();
+        self.lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_cells_and_rows_apart() {
+        let t = to_text(
+            "<html><head><style>td{}</style></head><body><p>Dear  customer,<br>see below</p>\
+             <table><tr><th>Circuit</th><th>Impact</th></tr><tr><td> ABC-1 </td><td>Outage</td></tr></table></body></html>",
+        );
+        assert_eq!(t, "Dear customer,\nsee below\nCircuit\tImpact\nABC-1\tOutage");
+    }
+
+    #[test]
+    fn inline_elements_do_not_split_words_apart() {
+        assert_eq!(to_text("<p>Start: <b>2024</b>-01-01 <span>10:00</span> UTC</p>"), "Start: 2024-01-01 10:00 UTC");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<div>".repeat(200_000) + "x" + &"</div>".repeat(200_000);
+        assert_eq!(to_text(&html), "x");
+        let html = "<table><tr><td>".repeat(30_000) + "y";
+        assert_eq!(to_text(&html), "y");
+    }
+}

@@ -1,0 +1,6 @@
+//! Helpers shared by vendor parsers: iCalendar, time zones, dates, labelled text.
+
+pub mod dates;
+pub mod ical;
+pub mod text;
+pub mod tz;

@@ -1,0 +1,1 @@
+//! apple: parser to be written in this session.

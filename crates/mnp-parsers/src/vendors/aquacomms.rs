@@ -1,0 +1,1 @@
+//! aquacomms: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! att: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! aws: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! bso: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! cogent: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! colt: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! crown-castle: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! equinix: parser to be written in this session.

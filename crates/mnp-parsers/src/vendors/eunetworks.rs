@@ -1,0 +1,1 @@
+//! eunetworks: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! global-cloud-xchange: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! google: parser to be written in this session.

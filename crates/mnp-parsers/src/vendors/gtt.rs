@@ -1,0 +1,1 @@
+//! gtt: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! hgc: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! lumen: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! megaport: parser to be written in this session.

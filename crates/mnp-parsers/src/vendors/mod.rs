@@ -1,0 +1,34 @@
+//! One module per vendor. Each registers itself with `inventory::submit!`;
+//! adding a vendor is one file, one `mod` line here and one corpus folder.
+
+pub mod apple;
+pub mod aquacomms;
+pub mod att;
+pub mod aws;
+pub mod bcop;
+pub mod bso;
+pub mod cogent;
+pub mod colt;
+pub mod crown_castle;
+pub mod equinix;
+pub mod eunetworks;
+pub mod fiberprovider;
+pub mod global_cloud_xchange;
+pub mod google;
+pub mod gtt;
+pub mod hgc;
+pub mod lumen;
+pub mod megaport;
+pub mod momentum;
+pub mod netflix;
+pub mod ntt;
+pub mod packetfabric;
+pub mod pccw;
+pub mod seaborn;
+pub mod sparkle;
+pub mod tata;
+pub mod telstra;
+pub mod turkcell;
+pub mod verizon;
+pub mod windstream;
+pub mod zayo;

@@ -1,0 +1,1 @@
+//! momentum: parser to be written in this session.

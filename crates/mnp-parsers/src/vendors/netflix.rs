@@ -1,0 +1,1 @@
+//! netflix: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! ntt: parser to be written in this session.

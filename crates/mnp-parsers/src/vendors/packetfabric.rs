@@ -1,0 +1,1 @@
+//! packetfabric: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! pccw: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! seaborn: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! sparkle: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! tata: parser to be written in this session.

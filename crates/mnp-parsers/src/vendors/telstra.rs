@@ -1,0 +1,1 @@
+//! telstra: parser to be written in this session.

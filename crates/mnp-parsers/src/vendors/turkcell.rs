@@ -1,0 +1,1 @@
+//! turkcell: parser to be written in this session.

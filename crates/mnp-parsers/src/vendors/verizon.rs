@@ -1,0 +1,1 @@
+//! verizon: parser to be written in this session.

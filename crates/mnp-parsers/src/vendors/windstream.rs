@@ -1,0 +1,1 @@
+//! windstream: parser to be written in this session.

@@ -1,0 +1,1 @@
+//! zayo: parser to be written in this session.
