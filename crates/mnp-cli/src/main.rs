@@ -5,6 +5,7 @@
 //! failed, 2 usage or I/O error). No domain logic lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod corpus_cmd;
 mod input;
 mod parse_cmd;
 mod vendors_cmd;
@@ -32,6 +33,9 @@ enum Command {
     /// Inspect the registered vendor parsers.
     #[command(subcommand)]
     Vendors(vendors_cmd::VendorsCmd),
+    /// Score the parsers against a reference corpus.
+    #[command(subcommand)]
+    Corpus(corpus_cmd::CorpusCmd),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Parse(args) => parse_cmd::run(args),
         Command::Vendors(cmd) => vendors_cmd::run(cmd),
+        Command::Corpus(cmd) => corpus_cmd::run(cmd),
     }
 }
 

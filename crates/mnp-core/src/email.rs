@@ -279,6 +279,10 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Malformed { reason: "empty message".into() });
     }
+    if !starts_with_header(raw) {
+        return Err(Error::Malformed { reason: "not a mail message: no header block".into() });
+    }
+    let raw = strip_mbox_separator(raw);
     let parsed = mailparse::parse_mail(raw).map_err(mailparse_err)?;
     if parsed.headers.is_empty() {
         return Err(Error::Malformed { reason: "no header block".into() });
@@ -310,6 +314,35 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
     };
     walk(&parsed, limits, depth, &mut email)?;
     Ok(email)
+}
+
+/// Drop a leading mbox `From ` separator line, if any.
+fn strip_mbox_separator(raw: &[u8]) -> &[u8] {
+    if raw.starts_with(b"From ") {
+        match raw.iter().position(|b| *b == b'\n') {
+            Some(nl) => raw.get(nl + 1..).unwrap_or_default(),
+            None => raw,
+        }
+    } else {
+        raw
+    }
+}
+
+/// True when the first line is an RFC 5322 header field (`Name: value`, the
+/// name printable ASCII without spaces) — what every mail starts with.
+fn starts_with_header(raw: &[u8]) -> bool {
+    let start = raw.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(raw.len());
+    let mut rest = raw.get(start..).unwrap_or_default();
+    let mut line = &rest[..rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len())];
+    if line.starts_with(b"From ") {
+        // an mbox "From " separator line in front of a single saved message
+        rest = rest.get(line.len() + 1..).unwrap_or_default();
+        line = &rest[..rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len())];
+    }
+    match line.iter().position(|b| *b == b':') {
+        Some(0) | None => false,
+        Some(colon) => line[..colon].iter().all(|b| (33..=126).contains(b)),
+    }
 }
 
 fn walk(p: &ParsedMail<'_>, limits: &Limits, depth: usize, email: &mut Email) -> Result<()> {

@@ -24,6 +24,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 pub mod helpers;
+pub mod scoring;
 pub mod vendors;
 
 use mnp_core::Registry;
@@ -84,3 +85,8 @@ pub fn check_bytes(reg: &Registry, raw: &[u8]) -> Vec<String> {
     }
     violations
 }
+
+/// The README's library example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
