@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use mnp_core::Registry;
 use clap::{Subcommand, ValueEnum};
 use mnp_parsers::scoring::{self, CaseResult};
 use serde_json::json;
@@ -60,9 +61,9 @@ fn cases(dir: &Path) -> anyhow::Result<Vec<(String, String, PathBuf, PathBuf)>> 
     Ok(out)
 }
 
-pub fn run(cmd: CorpusCmd) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: CorpusCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
     let CorpusCmd::Score { dir, format } = cmd;
-    let reg = mnp_parsers::registry();
+
     let mut results: Vec<CaseResult> = Vec::new();
     for (vendor, case, eml, exp) in cases(&dir)? {
         let raw = fs::read(&eml).with_context(|| format!("cannot read {}", eml.display()))?;

@@ -5,6 +5,7 @@
 //! failed, 2 usage or I/O error). No domain logic lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod config;
 mod corpus_cmd;
 mod input;
 mod parse_cmd;
@@ -22,6 +23,8 @@ struct Cli {
     /// More logging on stderr (-v info, -vv debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
+    #[command(flatten)]
+    global: config::GlobalOpts,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,9 +65,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Parse(args) => parse_cmd::run(args),
-        Command::Vendors(cmd) => vendors_cmd::run(cmd),
-        Command::Corpus(cmd) => corpus_cmd::run(cmd),
+        Command::Parse(args) => parse_cmd::run(args, &config::registry(&cli.global)?),
+        Command::Vendors(cmd) => vendors_cmd::run(cmd, &config::registry(&cli.global)?),
+        Command::Corpus(cmd) => corpus_cmd::run(cmd, &config::registry(&cli.global)?),
     }
 }
 

@@ -101,8 +101,8 @@ fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
     }
 }
 
-pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
-    let reg = mnp_parsers::registry();
+pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
+
     if let Some(v) = &args.vendor {
         if reg.get(v).is_none() {
             anyhow::bail!("unknown vendor {v:?} (see `mnp vendors list`)");

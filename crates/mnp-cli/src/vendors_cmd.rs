@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use mnp_core::Registry;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
@@ -27,8 +28,8 @@ pub enum ListFormat {
     Json,
 }
 
-pub fn run(cmd: VendorsCmd) -> anyhow::Result<ExitCode> {
-    let reg = mnp_parsers::registry();
+pub fn run(cmd: VendorsCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
+
     let mut out = io::stdout().lock();
     match cmd {
         VendorsCmd::List { format: ListFormat::Json } => {

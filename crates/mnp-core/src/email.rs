@@ -107,6 +107,7 @@ pub struct Email {
     pub forwarded: Vec<Email>,
     /// Size of the raw message in bytes.
     pub size: usize,
+    raw: Vec<u8>,
     text_cache: OnceCell<String>,
     html_cache: OnceCell<Vec<Html>>,
 }
@@ -130,6 +131,12 @@ impl Email {
             return Err(Error::TooLarge { size: raw.len(), limit: limits.max_size });
         }
         decode(raw, limits, 0)
+    }
+
+    /// The raw bytes this message was decoded from (for plugins, which take
+    /// bytes, and for storing the original).
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
     }
 
     /// Every sender-ish address: From, Sender, Reply-To, then the same for
@@ -309,6 +316,7 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
         parts: Vec::new(),
         forwarded: Vec::new(),
         size: raw.len(),
+        raw: raw.to_vec(),
         text_cache: OnceCell::new(),
         html_cache: OnceCell::new(),
     };
