@@ -9,6 +9,7 @@ mod config;
 mod corpus_cmd;
 mod input;
 mod parse_cmd;
+mod scaffold;
 mod vendors_cmd;
 
 use std::io::{self, IsTerminal};

@@ -146,3 +146,14 @@ fn vendors_list_and_show() {
     assert!(s.contains("# Quirks") && s.contains("fiberprovider.com"));
     assert_eq!(run(&["vendors", "show", "nope"], None).status.code(), Some(2));
 }
+
+#[test]
+fn vendors_page_is_fresh() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = mnp().current_dir(&repo).args(["vendors", "docs"]).output().unwrap();
+    assert!(out.status.success());
+    let now = String::from_utf8(out.stdout).unwrap();
+    assert!(now.contains("| `fiberprovider` | Fiber Provider | fiberprovider.com | text | 2 (1) |"), "{now}");
+    let page = std::fs::read_to_string(repo.join("docs/vendors.md")).unwrap_or_default();
+    assert!(page == now, "docs/vendors.md is stale: regenerate with `cargo run -q -p mnp-cli -- vendors docs > docs/vendors.md`");
+}
