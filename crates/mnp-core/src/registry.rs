@@ -259,6 +259,24 @@ impl Registry {
         Ok(())
     }
 
+    /// Add sender domains to a registered parser (e.g. a former brand's
+    /// domain from the alias table).
+    pub fn add_senders(&mut self, id: &str, senders: &[&str]) -> Result<()> {
+        let i = self
+            .entries
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .map_err(|_| Error::UnknownVendor { id: id.to_string() })?;
+        if let Some(e) = self.entries.get_mut(i) {
+            for s in senders {
+                let s = s.trim().to_ascii_lowercase();
+                if !e.senders.contains(&s) {
+                    e.senders.push(s);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The alias table (alias → id).
     pub fn aliases(&self) -> &BTreeMap<String, String> {
         &self.aliases

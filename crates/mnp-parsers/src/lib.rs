@@ -29,9 +29,34 @@ pub mod vendors;
 
 use mnp_core::Registry;
 
-/// Renamed or merged carriers: (old name, current vendor id). Every id here
-/// must be registered (a test checks it).
-pub const ALIASES: &[(&str, &str)] = &[];
+/// A former or alternative name of a carrier, resolved to the current id.
+#[derive(Debug, Clone, Copy)]
+pub struct Alias {
+    /// The old or alternative name (kebab-case), accepted wherever an id is.
+    pub name: &'static str,
+    /// The registered vendor id it resolves to.
+    pub id: &'static str,
+    /// Sender domains of the old brand, routed to `id`.
+    pub senders: &'static [&'static str],
+    /// Why the alias exists.
+    pub note: &'static str,
+}
+
+/// Renamed or merged carriers: the one alias table. Every id here must be
+/// registered and no alias may shadow an id (tests check both).
+pub const ALIASES: &[Alias] = &[
+    Alias { name: "centurylink", id: "lumen", senders: &["centurylink.com"], note: "CenturyLink became Lumen Technologies (2020)" },
+    Alias { name: "level3", id: "lumen", senders: &["level3.com"], note: "Level 3 merged into CenturyLink (2017), now Lumen" },
+    Alias { name: "level-3", id: "lumen", senders: &[], note: "spelling of level3" },
+    Alias { name: "exa", id: "gtt", senders: &["exainfra.net"], note: "GTT's infrastructure business became EXA Infrastructure (2022)" },
+    Alias { name: "exa-infrastructure", id: "gtt", senders: &[], note: "long form of exa" },
+    Alias { name: "crowncastle", id: "crown-castle", senders: &[], note: "the reference corpus's provider name" },
+    Alias { name: "globalcloudxchange", id: "global-cloud-xchange", senders: &[], note: "the reference corpus's provider name" },
+    Alias { name: "gcx", id: "global-cloud-xchange", senders: &[], note: "common abbreviation" },
+    Alias { name: "telecom-italia-sparkle", id: "sparkle", senders: &[], note: "Sparkle's former name" },
+    Alias { name: "pccw-global", id: "pccw", senders: &[], note: "PCCW Global is the wholesale brand" },
+    Alias { name: "tata-communications", id: "tata", senders: &[], note: "full name" },
+];
 
 /// The registry of every built-in parser, with [`ALIASES`] applied.
 ///
@@ -45,9 +70,9 @@ pub fn registry() -> Registry {
             Registry::new()
         }
     };
-    for (alias, id) in ALIASES {
-        if let Err(e) = reg.add_alias(alias, id) {
-            tracing::error!(alias, id, error = %e, "bad alias");
+    for a in ALIASES {
+        if let Err(e) = reg.add_alias(a.name, a.id).and_then(|_| reg.add_senders(a.id, a.senders)) {
+            tracing::error!(alias = a.name, id = a.id, error = %e, "bad alias");
         }
     }
     reg

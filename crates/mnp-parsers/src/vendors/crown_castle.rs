@@ -1,1 +1,370 @@
-//! crown-castle: parser to be written in this session.
+//! Crown Castle Fiber maintenance notifications (HTML).
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
+use regex::Regex;
+use scraper::{ElementRef, Selector};
+
+use crate::helpers::{dates, text, tz};
+
+const DOC: &str = "\
+# Routing
+Sender domain `crowncastle.com` (`fiberchangemgmt@crowncastle.com`); subjects
+`Crown Castle Fiber ... Maintenance ...: CM...`; content signature: a
+`Ticket Number:` label with a `CM` ticket in a mail that names Crown Castle
+Fiber.
+
+# Formats
+HTML: `Dear <customer>,`, a sentence saying what the notice is, `Ticket
+Number: CM20231201000`, `Location of Work:`, a `timezonegrid` table (`Scheduled
+Start Date & Time | Scheduled End Date & Time | Time Zone`, one row per zone:
+date and time in separate cells, `1/3/2024 | 3:00 AM | 1/3/2024 | 9:00 AM |
+Eastern`), `Expected Customer Impact:`, `Work Description:`, and a
+`circuitgrid` table (`Circuit ID | Active Product | A Location | Z Location |
+Impact | Notes`).
+
+# Quirks
+The GMT row of the time table is used; without it the first row whose zone
+resolves (`Eastern`/`Central`/`Mountain`/`Pacific` follow US DST rules).
+Dates are month-first, 12-hour clock. Status from the notice sentence and the
+subject: cancelled → CANCELLED, postponed / rescheduled → RE-SCHEDULED,
+completed → COMPLETED, started / in progress → IN-PROCESS, otherwise
+(planned, emergency, demand) CONFIRMED. Impact per circuit row: `None` /
+`No Impact` → NO-IMPACT (the notice still calls the work \"potentially service
+affecting\"; the row is more specific), `Outage`/`Hard Down`/`Service
+Affecting`/`Switch Hit` → OUTAGE, degradation → DEGRADED, protected /
+redundancy → REDUCED-REDUNDANCY; an empty impact cell falls back to
+`Expected Customer Impact:`.
+
+# Known gaps
+Notices listing several windows (several rows for the same zone) are read as
+one window: the first GMT row.
+";
+
+/// Crown Castle parser.
+pub struct CrownCastle;
+
+inventory::submit! {
+    ParserDescriptor {
+        id: "crown-castle",
+        carrier: "Crown Castle Fiber",
+        senders: &["crowncastle.com"],
+        subjects: &[r"\bCrown\s+Castle\b.*\bMaintenance\b"],
+        formats: &["html"],
+        doc: DOC,
+        fallback: false,
+        parser: &CrownCastle,
+    }
+}
+
+static DEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
+static TICKET: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\bCM\d{6,}\b").ok());
+
+const FORMATS: &[&str] = &[
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+];
+
+/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
+/// (rows and cells of nested tables belong to the nested table only).
+fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
+    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
+        Some((
+            Selector::parse("table").ok()?,
+            Selector::parse("tr").ok()?,
+            Selector::parse("td, th").ok()?,
+        ))
+    });
+    let Some((t, r, c)) = SEL.as_ref() else {
+        return Vec::new();
+    };
+    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
+        el.ancestors()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
+            .is_some_and(|n| n.id() == owner.id())
+    };
+    let mut out = Vec::new();
+    for doc in email.html_docs() {
+        for table in doc.select(t) {
+            let mut rows = Vec::new();
+            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
+                let cells: Vec<String> = tr
+                    .select(c)
+                    .filter(|td| owned_by(*td, "tr", tr))
+                    .map(|td| {
+                        td.text()
+                            .collect::<String>()
+                            .replace('\u{a0}', " ")
+                            .trim()
+                            .to_string()
+                    })
+                    .collect();
+                if cells.iter().any(|c| !c.is_empty()) {
+                    rows.push(cells);
+                }
+            }
+            out.push(rows);
+        }
+    }
+    out
+}
+
+/// Crown Castle's impact text as an impact.
+pub fn impact_of(s: &str) -> Option<Impact> {
+    let l = s.trim().to_ascii_lowercase();
+    if l.is_empty() {
+        None
+    } else if l == "none"
+        || l.contains("no impact")
+        || l.contains("none expected")
+        || l.contains("non-service")
+    {
+        Some(Impact::NoImpact)
+    } else if l.contains("degrad") || l.contains("latency") {
+        Some(Impact::Degraded)
+    } else if l.contains("protect") || l.contains("redundan") {
+        Some(Impact::ReducedRedundancy)
+    } else {
+        Some(Impact::Outage)
+    }
+}
+
+/// Status from the notice sentence and subject.
+fn status_of(subject: &str, body: &str) -> Status {
+    // the notice sentence sits above the ticket number; the work description
+    // below it may mention cancelled or completed things of its own
+    let head: Vec<&str> = body
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("Ticket Number"))
+        .take(15)
+        .collect();
+    let s = format!("{subject}\n{}", head.join("\n")).to_ascii_lowercase();
+    if s.contains("cancel") {
+        Status::Cancelled
+    } else if s.contains("postpone") || s.contains("reschedul") {
+        Status::Rescheduled
+    } else if s.contains("has been completed")
+        || s.contains("completion notification")
+        || s.contains("maintenance completed")
+    {
+        Status::Completed
+    } else if s.contains("has started") || s.contains("in progress") || s.contains("has begun") {
+        Status::InProcess
+    } else {
+        Status::Confirmed
+    }
+}
+
+/// The window from the time-zone table: GMT row first, else the first row whose zone resolves.
+fn window(tables: &[Vec<Vec<String>>]) -> Result<Option<Window>> {
+    for rows in tables {
+        let is_grid = rows.first().is_some_and(|h| {
+            h.iter()
+                .any(|c| c.to_ascii_lowercase().starts_with("scheduled start"))
+        });
+        if !is_grid {
+            continue;
+        }
+        let data: Vec<&Vec<String>> = rows.iter().skip(1).filter(|r| r.len() >= 5).collect();
+        let zone_of = |r: &Vec<String>| r.get(4).map(|z| z.trim().to_string()).unwrap_or_default();
+        let utc =
+            |r: &&&Vec<String>| matches!(zone_of(r).to_ascii_uppercase().as_str(), "GMT" | "UTC");
+        let pick = data.iter().find(utc).or_else(|| {
+            data.iter()
+                .find(|r| tz::zone_by_name(&zone_of(r)).is_some())
+        });
+        let Some(row) = pick else {
+            return Err(Error::bad_value(
+                "window",
+                rows.get(1).map(|r| r.join(" ")).unwrap_or_default(),
+                "no known time zone",
+            ));
+        };
+        let zone = tz::zone_by_name(&zone_of(row));
+        let at = |d: usize, t: usize, field: &'static str| -> Result<DateTime<Utc>> {
+            let s = format!(
+                "{} {}",
+                row.get(d).map(String::as_str).unwrap_or(""),
+                row.get(t).map(String::as_str).unwrap_or("")
+            );
+            dates::parse_datetime(&s, FORMATS, zone, field)
+        };
+        return Ok(Some(Window::new(at(0, 1, "begin")?, at(2, 3, "end")?)?));
+    }
+    Ok(None)
+}
+
+impl VendorParser for CrownCastle {
+    fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
+        let body = {
+            let h = email.html_text();
+            if h.trim().is_empty() {
+                email.text().to_string()
+            } else {
+                h
+            }
+        };
+        let id = text::label_value(&body, &["Ticket Number", "Ticket #"])
+            .or_else(|| {
+                TICKET
+                    .as_ref()?
+                    .find(&email.subject)
+                    .map(|m| m.as_str().to_string())
+            })
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::not_maintenance("no Crown Castle ticket number"))?;
+        let mut m = Maintenance::new("crown-castle");
+        m.maintenance_id = id;
+        m.organizer = "fiberchangemgmt@crowncastle.com".into();
+        m.stamp = email.date;
+        m.status = status_of(&email.subject, &body);
+        m.account = DEAR
+            .as_ref()
+            .and_then(|r| r.captures(&body))
+            .and_then(|c| c.get(1))
+            .map(|a| a.as_str().to_string())
+            .filter(|a| {
+                !a.eq_ignore_ascii_case("customer") && !a.eq_ignore_ascii_case("valued customer")
+            })
+            .unwrap_or_default();
+        m.summary = text::label_value(&body, &["Work Description"]).unwrap_or_default();
+        let tables = html_tables(email);
+        m.window = window(&tables)?;
+        if m.window.is_none() && m.status != Status::Cancelled {
+            return Err(Error::MissingField { field: "window" });
+        }
+        let general = text::label_value(&body, &["Expected Customer Impact"])
+            .and_then(|s| impact_of(&s))
+            .unwrap_or(Impact::Outage);
+        for rows in &tables {
+            let Some(hpos) = rows
+                .iter()
+                .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
+            else {
+                continue;
+            };
+            let Some(header) = rows.get(hpos) else {
+                continue;
+            };
+            let col = |n: &str| header.iter().position(|c| c.eq_ignore_ascii_case(n));
+            let Some(cid) = col("circuit id") else {
+                continue;
+            };
+            let icol = col("impact");
+            for row in rows.iter().skip(hpos + 1) {
+                let Some(id) = row.get(cid).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                let impact = icol
+                    .and_then(|i| row.get(i))
+                    .and_then(|s| impact_of(s))
+                    .unwrap_or(general);
+                m.circuits.push(CircuitImpact::new(id, impact));
+            }
+        }
+        if m.circuits.is_empty() && m.status != Status::Cancelled {
+            return Err(Error::MissingField { field: "circuits" });
+        }
+        Ok(vec![m])
+    }
+
+    fn claims(&self, email: &Email) -> bool {
+        let t = email.text();
+        t.contains("Crown Castle")
+            && t.contains("Ticket Number")
+            && TICKET.as_ref().is_some_and(|r| r.is_match(t))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn mail(subject: &str, html: &str) -> Email {
+        let raw = format!(
+            "From: Change Management <fiberchangemgmt@crowncastle.com>\r\nSubject: {subject}\r\nDate: Mon, 4 Mar 2024 10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}"
+        );
+        Email::parse(raw.as_bytes()).unwrap()
+    }
+
+    fn notice(sentence: &str, rows: &str) -> String {
+        format!(
+            "<p>Dear Contoso Ltd, <br><br>{sentence}</p><p><strong>Ticket Number: </strong>CM20240311007</p>\
+             <table class=\"timezonegrid\"><tr><th colspan=2>Scheduled Start Date &amp; Time</th><th colspan=2>Scheduled End Date &amp; Time</th><th>Time Zone</th></tr>{rows}</table>\
+             <p><strong>Expected Customer Impact:</strong> Service Affecting</p>\
+             <table id=\"circuitgrid\"><tr><th>Circuit ID</th><th>Active Product</th><th>Impact</th></tr>\
+             <tr><td>445566-ETH-NYCMNY01-BSTNMA02</td><td>Ethernet</td><td>Outage</td></tr><tr><td>778899-WAVE</td><td>Wave</td><td></td></tr></table>"
+        )
+    }
+
+    #[test]
+    fn local_zone_when_no_gmt_row() {
+        // Central on 12 March 2024 is CDT (UTC-5): 11:00 PM → 04:00 UTC next day
+        let html = notice(
+            "This notice is being sent to notify you of the following planned maintenance event on the Crown Castle Fiber network.",
+            "<tr><td>3/12/2024</td><td>11:00 PM</td><td>3/13/2024</td><td>5:00 AM</td><td>Central</td></tr>",
+        );
+        let ms = CrownCastle
+            .parse(&mail(
+                "Crown Castle Fiber Scheduled Maintenance Notification: CM20240311007",
+                &html,
+            ))
+            .unwrap();
+        let w = ms[0].window.unwrap();
+        assert_eq!(w.begin().to_rfc3339(), "2024-03-13T04:00:00+00:00");
+        assert_eq!(w.end().to_rfc3339(), "2024-03-13T10:00:00+00:00");
+        assert_eq!(ms[0].account, "Contoso Ltd");
+        assert_eq!(ms[0].status, Status::Confirmed);
+        // an empty impact cell falls back to `Expected Customer Impact`
+        assert_eq!(
+            ms[0].circuits,
+            vec![
+                CircuitImpact::new("445566-ETH-NYCMNY01-BSTNMA02", Impact::Outage),
+                CircuitImpact::new("778899-WAVE", Impact::Outage)
+            ]
+        );
+    }
+
+    #[test]
+    fn cancellation_and_statuses() {
+        let html = notice(
+            "This notice is being sent to notify you that the following maintenance event has been cancelled.",
+            "<tr><td>3/12/2024</td><td>4:00 AM</td><td>3/12/2024</td><td>10:00 AM</td><td>GMT</td></tr>",
+        );
+        let ms = CrownCastle
+            .parse(&mail(
+                "Crown Castle Fiber Maintenance Cancellation Notification: CM20240311007",
+                &html,
+            ))
+            .unwrap();
+        assert_eq!(ms[0].status, Status::Cancelled);
+        assert_eq!(
+            ms[0].window.unwrap().begin().to_rfc3339(),
+            "2024-03-12T04:00:00+00:00"
+        );
+        assert_eq!(
+            status_of(
+                "Crown Castle Fiber Rescheduled Maintenance Notification: CM1",
+                ""
+            ),
+            Status::Rescheduled
+        );
+        assert_eq!(
+            status_of(
+                "Crown Castle Fiber Emergency Maintenance Notification: CM1",
+                ""
+            ),
+            Status::Confirmed
+        );
+        assert_eq!(impact_of("None"), Some(Impact::NoImpact));
+    }
+}

@@ -1,1 +1,542 @@
-//! lumen: parser to be written in this session.
+//! Lumen (formerly CenturyLink / Level 3) "Scheduled Maintenance" HTML notices.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
+use regex::Regex;
+use scraper::{ElementRef, Selector};
+
+use crate::helpers::{dates, text};
+
+const DOC: &str = "\
+# Routing
+Sender domains `lumen.com` (`smc@lumen.com`), `centurylink.com`, `level3.com`;
+subjects naming Lumen or Level 3 and a maintenance; content signature: a
+`Scheduled Maintenance (Window) #:` heading in a mail that names Lumen or
+links to level3.com.
+
+# Formats
+HTML: `Scheduled Maintenance Window #: <id>` (or `Scheduled Maintenance #:`),
+`Summary:`, `Updates:` (one `YYYY-MM-DD HH:MM:SS GMT - <event>` line per
+update, newest first), then `Customer Impact:` with one block per window:
+the window id (`<id>-1`, `<id>-2`...), a `Start | End` table with the window
+in GMT and in the location's zone, `Maintenance Location(s)`, and an impact
+table (`Customer Name`, `Circuit ID`, `Alt Circuit ID`, `Impact Type`,
+`Maximum Duration`, optionally `Status`).
+
+# Quirks
+Each window block is one maintenance, all with the heading's id (the block
+ids `<id>-N` name windows of the same maintenance). A block without its own
+impact table takes the circuits of the next block that has one. The GMT row
+of a window table is used; otherwise the local row with its abbreviation
+(`MDT`, `EDT`, `BRT`...). A circuit whose `Circuit ID` is `_`, `N/A` or empty
+is identified by its `Alt Circuit ID`. Status, per block: the row `Status`
+column (`Completed` → COMPLETED, `Alternate Night` / `Postponed` →
+RE-SCHEDULED, `Not Completed` / `Cancelled` → CANCELLED, `In Progress` →
+IN-PROCESS); else the block prose (`completed successfully`, `alternate
+night`); else the newest `Updates:` line (`is scheduled` → CONFIRMED, `has
+begun` → IN-PROCESS, `has ended` → COMPLETED, cancelled, postponed or
+rescheduled); else the subject; else CONFIRMED. `EMERGENCY` / `ESSENTIAL`
+designations do not change the status. Impact: `Outage`/`Switch Hit`/unknown
+→ OUTAGE, `No Impact`/`None` → NO-IMPACT, degradation → DEGRADED,
+redundancy/protected → REDUCED-REDUNDANCY.
+
+# Known gaps
+The first notice of a job says `Scheduled Maintenance #: 55501234` while
+window-level updates say `Scheduled Maintenance Window #: 55501234-1`; both
+ids are kept as written, so linking an update to its announcement is left to
+the store (prefix match).
+
+The block prose is read from the whole notice, not per block: a notice that
+mixes a completed and an alternate-night block without a `Status` column
+gets the same status for both.
+";
+
+/// Lumen parser.
+pub struct Lumen;
+
+inventory::submit! {
+    ParserDescriptor {
+        id: "lumen",
+        carrier: "Lumen Technologies",
+        senders: &["lumen.com", "centurylink.com", "level3.com"],
+        subjects: &[r"\bLumen\b.*\bmaintenance\b", r"\bLevel\s?3\b.*\bmaintenance\b"],
+        formats: &["html"],
+        doc: DOC,
+        fallback: false,
+        parser: &Lumen,
+    }
+}
+
+static HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)Scheduled\s+Maintenance(?:\s+Window)?\s*#\s*:?\s*([0-9A-Za-z][0-9A-Za-z-]*)")
+        .ok()
+});
+static UPDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\s*(?:GMT|UTC)\s*-\s*(.+?)\s*$").ok()
+});
+static PARENS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\([^)]*\)").ok());
+
+/// One window block of the `Customer Impact` section.
+#[derive(Debug, Default)]
+struct Block {
+    window: Option<Window>,
+    rows: Vec<Row>,
+}
+
+/// One row of an impact table.
+#[derive(Debug, Clone)]
+struct Row {
+    account: String,
+    circuit: String,
+    impact: Impact,
+    status: String,
+}
+
+/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
+/// (rows and cells of nested tables belong to the nested table only).
+fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
+    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
+        Some((
+            Selector::parse("table").ok()?,
+            Selector::parse("tr").ok()?,
+            Selector::parse("td, th").ok()?,
+        ))
+    });
+    let Some((t, r, c)) = SEL.as_ref() else {
+        return Vec::new();
+    };
+    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
+        el.ancestors()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
+            .is_some_and(|n| n.id() == owner.id())
+    };
+    let mut out = Vec::new();
+    for doc in email.html_docs() {
+        for table in doc.select(t) {
+            let mut rows = Vec::new();
+            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
+                let cells: Vec<String> = tr
+                    .select(c)
+                    .filter(|td| owned_by(*td, "tr", tr))
+                    .map(|td| {
+                        td.text()
+                            .collect::<String>()
+                            .replace('\u{a0}', " ")
+                            .trim()
+                            .to_string()
+                    })
+                    .collect();
+                if cells.iter().any(|c| !c.is_empty()) {
+                    rows.push(cells);
+                }
+            }
+            out.push(rows);
+        }
+    }
+    out
+}
+
+/// Lumen's `Impact Type` cell as an impact.
+pub fn impact_of(s: &str) -> Impact {
+    let l = s.to_ascii_lowercase();
+    if l.contains("no impact") || l.contains("no expected impact") || l.trim() == "none" {
+        Impact::NoImpact
+    } else if l.contains("degrad") || l.contains("latency") {
+        Impact::Degraded
+    } else if l.contains("redundan") || l.contains("protect") {
+        Impact::ReducedRedundancy
+    } else {
+        Impact::Outage
+    }
+}
+
+/// A row `Status` cell as a status (None when empty or unknown).
+fn row_status(s: &str) -> Option<Status> {
+    let l = s.to_ascii_lowercase();
+    if l.contains("not completed") || l.contains("cancel") {
+        Some(Status::Cancelled)
+    } else if l.contains("completed") || l.contains("complete") {
+        Some(Status::Completed)
+    } else if l.contains("alternate") || l.contains("postpone") || l.contains("reschedul") {
+        Some(Status::Rescheduled)
+    } else if l.contains("progress") || l.contains("started") || l.contains("begun") {
+        Some(Status::InProcess)
+    } else if l.contains("scheduled") || l.contains("confirmed") {
+        Some(Status::Confirmed)
+    } else {
+        None
+    }
+}
+
+/// An `Updates:` event text as a status.
+fn update_status(s: &str) -> Option<Status> {
+    let l = s.to_ascii_lowercase();
+    if l.contains("cancel") {
+        Some(Status::Cancelled)
+    } else if l.contains("postpone") || l.contains("reschedul") {
+        Some(Status::Rescheduled)
+    } else if l.contains("has ended") || l.contains("completed") {
+        Some(Status::Completed)
+    } else if l.contains("has begun")
+        || l.contains("has started")
+        || l.contains("extended")
+        || l.contains("in progress")
+    {
+        Some(Status::InProcess)
+    } else if l.contains("is scheduled") || l.contains("has been scheduled") {
+        Some(Status::Confirmed)
+    } else {
+        None
+    }
+}
+
+/// The newest `Updates:` line: (timestamp, event text).
+fn latest_update(body: &str) -> Option<(DateTime<Utc>, String)> {
+    let re = UPDATE.as_ref()?;
+    re.captures_iter(body)
+        .filter_map(|c| {
+            let when =
+                dates::parse_utc(c.get(1)?.as_str(), &["%Y-%m-%d %H:%M:%S"], "update").ok()?;
+            Some((when, c.get(2)?.as_str().to_string()))
+        })
+        .max_by_key(|(when, _)| *when)
+}
+
+fn parse_cell_time(cell: &str, field: &'static str) -> Result<DateTime<Utc>> {
+    let bare = PARENS
+        .as_ref()
+        .map(|r| r.replace_all(cell, " ").into_owned())
+        .unwrap_or_else(|| cell.to_string());
+    dates::parse_datetime(&bare, &["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"], None, field)
+}
+
+/// The window of a `Start | End` table: the GMT/UTC row, else the first row that parses.
+fn table_window(rows: &[Vec<String>]) -> Result<Window> {
+    let data: Vec<&Vec<String>> = rows.iter().skip(1).filter(|r| r.len() >= 2).collect();
+    let is_utc = |r: &&&Vec<String>| {
+        r.first()
+            .is_some_and(|c| c.contains("GMT") || c.contains("UTC"))
+    };
+    let ordered = data
+        .iter()
+        .filter(is_utc)
+        .chain(data.iter().filter(|r| !is_utc(r)));
+    let mut first_err = None;
+    for row in ordered {
+        let (Some(b), Some(e)) = (row.first(), row.get(1)) else {
+            continue;
+        };
+        match parse_cell_time(b, "begin").and_then(|b| Ok((b, parse_cell_time(e, "end")?))) {
+            Ok((b, e)) => return Window::new(b, e),
+            Err(err) => {
+                first_err.get_or_insert(err);
+            }
+        }
+    }
+    Err(first_err.unwrap_or(Error::MissingField { field: "window" }))
+}
+
+fn impact_rows(rows: &[Vec<String>]) -> Vec<Row> {
+    let Some(hpos) = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
+    else {
+        return Vec::new();
+    };
+    let Some(header) = rows.get(hpos) else {
+        return Vec::new();
+    };
+    let col = |name: &str| header.iter().position(|c| c.eq_ignore_ascii_case(name));
+    let (name, cid, alt, impact, status) = (
+        col("customer name"),
+        col("circuit id"),
+        col("alt circuit id"),
+        col("impact type"),
+        col("status"),
+    );
+    let cell = |row: &Vec<String>, i: Option<usize>| {
+        i.and_then(|i| row.get(i))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let usable = |s: &str| {
+        !s.is_empty() && !matches!(s.to_ascii_uppercase().as_str(), "_" | "-" | "N/A" | "NA")
+    };
+    rows.iter()
+        .skip(hpos + 1)
+        .filter_map(|row| {
+            let main = cell(row, cid);
+            let circuit = if usable(&main) { main } else { cell(row, alt) };
+            if !usable(&circuit) {
+                return None;
+            }
+            Some(Row {
+                account: cell(row, name),
+                circuit,
+                impact: impact_of(&cell(row, impact)),
+                status: cell(row, status),
+            })
+        })
+        .collect()
+}
+
+/// The window blocks in document order.
+fn blocks(email: &Email) -> Result<Vec<Block>> {
+    let mut out: Vec<Block> = Vec::new();
+    for rows in html_tables(email) {
+        let first = rows
+            .first()
+            .map(|r| r.iter().map(|c| c.to_ascii_lowercase()).collect::<Vec<_>>());
+        let is_window = first.as_deref().is_some_and(|f| {
+            f.len() == 2
+                && f.first().is_some_and(|c| c == "start")
+                && f.get(1).is_some_and(|c| c == "end")
+        });
+        if is_window {
+            out.push(Block {
+                window: Some(table_window(&rows)?),
+                rows: Vec::new(),
+            });
+            continue;
+        }
+        let found = impact_rows(&rows);
+        if found.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(b) => b.rows.extend(found),
+            None => out.push(Block {
+                window: None,
+                rows: found,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn prose_status(body: &str) -> Option<Status> {
+    let l = body.to_ascii_lowercase();
+    let impact = l.split("customer impact").nth(1).unwrap_or("");
+    if impact.contains("completed successfully") {
+        Some(Status::Completed)
+    } else if impact.contains("alternate night") {
+        Some(Status::Rescheduled)
+    } else if impact.contains("has been cancelled") || impact.contains("has been canceled") {
+        Some(Status::Cancelled)
+    } else {
+        None
+    }
+}
+
+fn subject_status(subject: &str) -> Option<Status> {
+    let l = subject.to_ascii_lowercase();
+    if l.contains("cancel") {
+        Some(Status::Cancelled)
+    } else if l.contains("complete") {
+        Some(Status::Completed)
+    } else if l.contains("reschedul") || l.contains("postpone") {
+        Some(Status::Rescheduled)
+    } else {
+        None
+    }
+}
+
+impl VendorParser for Lumen {
+    fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
+        let body = {
+            let h = email.html_text();
+            if h.trim().is_empty() {
+                email.text().to_string()
+            } else {
+                h
+            }
+        };
+        let Some(id) = HEADING
+            .as_ref()
+            .and_then(|r| r.captures(&body))
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+        else {
+            return Err(Error::not_maintenance("no Scheduled Maintenance heading"));
+        };
+        let update = latest_update(&body);
+        let fallback_status = prose_status(&body)
+            .or_else(|| update.as_ref().and_then(|(_, u)| update_status(u)))
+            .or_else(|| subject_status(&email.subject))
+            .unwrap_or(Status::Confirmed);
+        let mut base = Maintenance::new("lumen");
+        base.maintenance_id = id;
+        base.organizer = "smc@lumen.com".into();
+        base.summary = text::label_value(&body, &["Summary"]).unwrap_or_default();
+        base.stamp = update.as_ref().map(|(w, _)| *w).or(email.date);
+
+        let mut blocks = blocks(email)?;
+        // a window without its own impact table shares the next table's circuits
+        for i in (0..blocks.len()).rev() {
+            let empty = blocks.get(i).is_some_and(|b| b.rows.is_empty());
+            if !empty {
+                continue;
+            }
+            let donor: Vec<Row> = blocks
+                .iter()
+                .skip(i + 1)
+                .find(|b| !b.rows.is_empty())
+                .map(|b| b.rows.clone())
+                .unwrap_or_default();
+            if let Some(b) = blocks.get_mut(i) {
+                b.rows = donor;
+            }
+        }
+        if blocks.is_empty() {
+            if fallback_status == Status::Cancelled {
+                base.status = Status::Cancelled;
+                return Ok(vec![base]);
+            }
+            return Err(Error::MissingField { field: "window" });
+        }
+        let mut out = Vec::new();
+        for b in blocks {
+            let mut m = base.clone();
+            m.window = b.window;
+            m.status = b
+                .rows
+                .iter()
+                .find_map(|r| row_status(&r.status))
+                .unwrap_or(fallback_status);
+            m.account = b
+                .rows
+                .iter()
+                .map(|r| r.account.as_str())
+                .find(|a| !a.is_empty())
+                .unwrap_or("")
+                .to_string();
+            m.circuits = b
+                .rows
+                .iter()
+                .map(|r| CircuitImpact::new(&r.circuit, r.impact))
+                .collect();
+            if m.window.is_none() && m.status != Status::Cancelled {
+                return Err(Error::MissingField { field: "window" });
+            }
+            if m.circuits.is_empty() && m.status != Status::Cancelled {
+                return Err(Error::MissingField { field: "circuits" });
+            }
+            out.push(m);
+        }
+        Ok(out)
+    }
+
+    fn claims(&self, email: &Email) -> bool {
+        let t = email.text();
+        let named = t.contains("Lumen") || t.to_ascii_lowercase().contains("level3.com");
+        named && HEADING.as_ref().is_some_and(|r| r.is_match(t)) && t.contains("Customer Impact")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn mail(html: &str) -> Email {
+        let raw = format!(
+            "From: smc@lumen.com\r\nSubject: Lumen Scheduled Maintenance\r\nDate: Mon, 4 Mar 2024 10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}"
+        );
+        Email::parse(raw.as_bytes()).unwrap()
+    }
+
+    fn window(id: &str, rows: &[(&str, &str)]) -> String {
+        let mut s = format!("<p>{id}</p><table><tr><td>Start</td><td>End</td></tr>");
+        for (b, e) in rows {
+            s.push_str(&format!("<tr><td>{b}</td><td>{e}</td></tr>"));
+        }
+        s.push_str("</table>");
+        s
+    }
+
+    const IMPACT: &str = "<table><tr><td>Customer Name</td><td>Circuit ID</td><td>Alt Circuit ID</td><td>Impact Type</td></tr>\
+        <tr><td>Initech</td><td>_</td><td> 441234567 </td><td>Switch Hit</td></tr>\
+        <tr><td>Initech</td><td>BBEX/123456//LVL3</td><td>N/A</td><td>No Impact</td></tr></table>";
+
+    #[test]
+    fn two_windows_same_id_and_local_zone_fallback() {
+        let html = format!(
+            "Scheduled Maintenance Window #: 31415926-1<br>Updates:<br>2024-03-01 10:00:00 GMT - This maintenance is scheduled.<br>Customer Impact:<br>{}{IMPACT}{}{IMPACT}",
+            window(
+                "31415926-1",
+                &[(
+                    "2024-03-12 05:00 GMT (Greenwich Mean Time)",
+                    "2024-03-12 11:00 GMT (Greenwich Mean Time)"
+                )]
+            ),
+            // only a local row: CDT is UTC-5
+            window(
+                "31415926-2",
+                &[(
+                    "2024-03-13 00:00 CDT (Central Daylight Time)",
+                    "2024-03-13 06:00 CDT (Central Daylight Time)"
+                )]
+            ),
+        );
+        let ms = Lumen.parse(&mail(&html)).unwrap();
+        assert_eq!(ms.len(), 2);
+        assert!(
+            ms.iter()
+                .all(|m| m.maintenance_id == "31415926-1" && m.status == Status::Confirmed)
+        );
+        assert_eq!(
+            ms[0].window.unwrap().begin().to_rfc3339(),
+            "2024-03-12T05:00:00+00:00"
+        );
+        assert_eq!(
+            ms[1].window.unwrap().begin().to_rfc3339(),
+            "2024-03-13T05:00:00+00:00"
+        );
+        assert_eq!(
+            ms[1].window.unwrap().end().to_rfc3339(),
+            "2024-03-13T11:00:00+00:00"
+        );
+        assert_eq!(
+            ms[0].circuits,
+            vec![
+                CircuitImpact::new("441234567", Impact::Outage),
+                CircuitImpact::new("BBEX/123456//LVL3", Impact::NoImpact)
+            ]
+        );
+        assert_eq!(ms[0].account, "Initech");
+    }
+
+    #[test]
+    fn newest_update_wins() {
+        let body = "Updates:\n2024-03-12 11:02:00 GMT - The scheduled maintenance window 1-1 has ended.\n2024-03-12 05:01:00 GMT - The scheduled maintenance work has begun.\n";
+        let (when, what) = latest_update(body).unwrap();
+        assert_eq!(when.to_rfc3339(), "2024-03-12T11:02:00+00:00");
+        assert_eq!(update_status(&what), Some(Status::Completed));
+        assert_eq!(
+            update_status("This maintenance is scheduled."),
+            Some(Status::Confirmed)
+        );
+        assert_eq!(
+            update_status("The scheduled maintenance work has begun."),
+            Some(Status::InProcess)
+        );
+        assert_eq!(
+            update_status("This maintenance has been cancelled."),
+            Some(Status::Cancelled)
+        );
+        assert_eq!(row_status("Alternate Night"), Some(Status::Rescheduled));
+        assert_eq!(row_status("Not Completed"), Some(Status::Cancelled));
+        assert_eq!(row_status("Completed"), Some(Status::Completed));
+    }
+
+    #[test]
+    fn not_a_notice() {
+        let m = mail("<p>Lumen Customer Portal: your monthly invoice is ready.</p>");
+        assert!(matches!(Lumen.parse(&m), Err(Error::NotMaintenance { .. })));
+    }
+}

@@ -1,1 +1,366 @@
-//! windstream: parser to be written in this session.
+//! Windstream (Windstream Wholesale / Uniti) maintenance notifications.
+
+use std::sync::LazyLock;
+
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
+use regex::Regex;
+use scraper::{ElementRef, Selector};
+
+use crate::helpers::{dates, tz};
+
+const DOC: &str = "\
+# Routing
+Sender domain `windstream.com` (`wci.maintenance.notifications@windstream.com`);
+subjects `Windstream (<Kind> Notification WMT#: 123456)`; content signature:
+a `WMT:` label together with a windstream.com address or the Windstream
+Change Management Team.
+
+# Formats
+HTML: an `<h1>` title (`Planned Maintenance Notification`, `Demand ...`,
+`Emergency ...`, `Completed ...`, `Cancelled ...`, `Postponed ...`,
+`Rescheduled ...`), label/value table rows `WMT:`, `Service Affecting:`,
+`Event Start Date & Time:` / `Event End Date & Time:` (`03/20/24 02:00 ET`),
+an impact table (`Impact Type | Duration | Impact Start | Impact End`) and a
+circuit table (`Name | Account | Circuit ID | Rate Code | Cust Ckt ID | ...`).
+
+# Quirks
+Times are US local with a zone abbreviation; `ET`/`CT` follow US DST rules
+(`03/20/24 02:00 ET` is 06:00 UTC), `EST`/`EDT` are fixed; a time without a
+zone is read as US Eastern, Windstream's home zone. Dates are month-first with
+a two- or four-digit year. Status from the title, else the subject:
+Completed → COMPLETED, Cancelled → CANCELLED, Postponed → CANCELLED (the
+announced window will not happen; a new notice follows with the new date),
+Rescheduled → RE-SCHEDULED, Started / In Progress → IN-PROCESS, Planned /
+Demand / Emergency → CONFIRMED. Impact: `Service Affecting: NO` → NO-IMPACT
+for every circuit; otherwise the `Impact Type` (`Outage`/`Hit` → OUTAGE,
+degradation → DEGRADED, `Protected`/redundancy → REDUCED-REDUNDANCY). The
+account is the `Name` column (the `Account` column is a masked number).
+
+# Known gaps
+Separate `Impact Start`/`Impact End` sub-windows inside the event window are
+not modelled; the event window is used.
+";
+
+/// Windstream parser.
+pub struct Windstream;
+
+inventory::submit! {
+    ParserDescriptor {
+        id: "windstream",
+        carrier: "Windstream",
+        senders: &["windstream.com"],
+        subjects: &[r"^\s*(?:\w+:\s*)*Windstream\s*\(.*Notification\s+WMT"],
+        formats: &["html"],
+        doc: DOC,
+        fallback: false,
+        parser: &Windstream,
+    }
+}
+
+static SUBJECT_WMT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)WMT\s*#?\s*:?\s*(\d+)").ok());
+
+const FORMATS: &[&str] = &[
+    "%m/%d/%y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%Y %I:%M %p",
+];
+
+/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
+/// (rows and cells of nested tables belong to the nested table only).
+fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
+    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
+        Some((
+            Selector::parse("table").ok()?,
+            Selector::parse("tr").ok()?,
+            Selector::parse("td, th").ok()?,
+        ))
+    });
+    let Some((t, r, c)) = SEL.as_ref() else {
+        return Vec::new();
+    };
+    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
+        el.ancestors()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
+            .is_some_and(|n| n.id() == owner.id())
+    };
+    let mut out = Vec::new();
+    for doc in email.html_docs() {
+        for table in doc.select(t) {
+            let mut rows = Vec::new();
+            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
+                let cells: Vec<String> = tr
+                    .select(c)
+                    .filter(|td| owned_by(*td, "tr", tr))
+                    .map(|td| {
+                        td.text()
+                            .collect::<String>()
+                            .replace('\u{a0}', " ")
+                            .trim()
+                            .to_string()
+                    })
+                    .collect();
+                if cells.iter().any(|c| !c.is_empty()) {
+                    rows.push(cells);
+                }
+            }
+            out.push(rows);
+        }
+    }
+    out
+}
+
+/// The `<h1>` titles of the HTML bodies.
+fn titles(email: &Email) -> String {
+    static H1: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("h1").ok());
+    let Some(sel) = H1.as_ref() else {
+        return String::new();
+    };
+    email
+        .html_docs()
+        .iter()
+        .flat_map(|d| {
+            d.select(sel)
+                .map(|h| h.text().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A notice title or subject as a status.
+fn status_of(s: &str) -> Option<Status> {
+    let l = s.to_ascii_lowercase();
+    if l.contains("cancel") || l.contains("postpone") {
+        Some(Status::Cancelled)
+    } else if l.contains("complete") {
+        Some(Status::Completed)
+    } else if l.contains("reschedul") {
+        Some(Status::Rescheduled)
+    } else if l.contains("started") || l.contains("in progress") || l.contains("commenc") {
+        Some(Status::InProcess)
+    } else if l.contains("planned")
+        || l.contains("demand")
+        || l.contains("emergency")
+        || l.contains("scheduled")
+    {
+        Some(Status::Confirmed)
+    } else {
+        None
+    }
+}
+
+/// Windstream's `Impact Type` cell as an impact.
+pub fn impact_of(s: &str) -> Impact {
+    let l = s.to_ascii_lowercase();
+    if l.contains("no impact") || l.trim() == "none" || l.contains("non-service") {
+        Impact::NoImpact
+    } else if l.contains("degrad") || l.contains("latency") {
+        Impact::Degraded
+    } else if l.contains("protect") || l.contains("redundan") {
+        Impact::ReducedRedundancy
+    } else {
+        Impact::Outage
+    }
+}
+
+/// The value cell after a label cell (`WMT:` → `123456`), anywhere in the tables.
+fn labelled<'a>(tables: &'a [Vec<Vec<String>>], label: &str) -> Option<&'a str> {
+    let want = label.trim_end_matches(':').to_ascii_lowercase();
+    tables.iter().flatten().find_map(|row| {
+        let pos = row
+            .iter()
+            .position(|c| c.trim_end_matches(':').trim().eq_ignore_ascii_case(&want))?;
+        row.get(pos + 1)
+            .map(|s| s.as_str())
+            .filter(|s| !s.trim().is_empty())
+    })
+}
+
+fn parse_time(s: &str, field: &'static str) -> Result<chrono::DateTime<chrono::Utc>> {
+    dates::parse_datetime(s, FORMATS, tz::abbreviation("ET"), field)
+}
+
+impl VendorParser for Windstream {
+    fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
+        let tables = html_tables(email);
+        let subject_wmt = SUBJECT_WMT
+            .as_ref()
+            .and_then(|r| r.captures(&email.subject))
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string());
+        let Some(id) = labelled(&tables, "WMT")
+            .map(|s| s.trim().to_string())
+            .or(subject_wmt)
+        else {
+            return Err(Error::not_maintenance("no WMT maintenance number"));
+        };
+        let mut m = Maintenance::new("windstream");
+        m.maintenance_id = id;
+        m.organizer = "wci.maintenance.notifications@windstream.com".into();
+        m.stamp = email.date;
+        let title = titles(email);
+        m.status = status_of(&title)
+            .or_else(|| status_of(&email.subject))
+            .unwrap_or(Status::Confirmed);
+        m.window = match (
+            labelled(&tables, "Event Start Date & Time"),
+            labelled(&tables, "Event End Date & Time"),
+        ) {
+            (Some(b), Some(e)) => {
+                Some(Window::new(parse_time(b, "begin")?, parse_time(e, "end")?)?)
+            }
+            (None, None) if m.status == Status::Cancelled => None,
+            _ => return Err(Error::MissingField { field: "window" }),
+        };
+        let affecting =
+            labelled(&tables, "Service Affecting").map(|s| s.trim().to_ascii_lowercase());
+        // the row under the `Impact Type:` header row
+        let impact_text = tables.iter().find_map(|rows| {
+            let h = rows.iter().position(|r| {
+                r.first()
+                    .is_some_and(|c| c.to_ascii_lowercase().starts_with("impact type"))
+            })?;
+            rows.get(h + 1)?.first().cloned()
+        });
+        let impact = match affecting.as_deref() {
+            Some("no") => Impact::NoImpact,
+            _ => impact_text
+                .as_deref()
+                .map(impact_of)
+                .unwrap_or(Impact::Outage),
+        };
+        for rows in &tables {
+            let Some(hpos) = rows
+                .iter()
+                .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
+            else {
+                continue;
+            };
+            let Some(header) = rows.get(hpos) else {
+                continue;
+            };
+            let col = |n: &str| header.iter().position(|c| c.eq_ignore_ascii_case(n));
+            let (Some(cid), name) = (col("circuit id"), col("name")) else {
+                continue;
+            };
+            for row in rows.iter().skip(hpos + 1) {
+                let Some(id) = row.get(cid).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                if m.account.is_empty() {
+                    m.account = name
+                        .and_then(|i| row.get(i))
+                        .map(|s| s.trim().to_string())
+                        .unwrap_or_default();
+                }
+                m.circuits.push(CircuitImpact::new(id, impact));
+            }
+        }
+        if m.circuits.is_empty() && m.status != Status::Cancelled {
+            return Err(Error::MissingField { field: "circuits" });
+        }
+        m.summary = title.trim().to_string();
+        Ok(vec![m])
+    }
+
+    fn claims(&self, email: &Email) -> bool {
+        let t = email.text();
+        t.contains("WMT")
+            && (t.contains("windstream.com") || t.contains("Windstream Change Management"))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn mail(subject: &str, html: &str) -> Email {
+        let raw = format!(
+            "From: wci.maintenance.notifications@windstream.com\r\nSubject: {subject}\r\nDate: Mon, 4 Nov 2024 10:00:00 +0000\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}"
+        );
+        Email::parse(raw.as_bytes()).unwrap()
+    }
+
+    fn notice(title: &str, start: &str, end: &str, affecting: &str) -> String {
+        format!(
+            "<h1>{title}</h1><table><tr><td><table><tr><td><b>WMT:</b></td><td>778899</td></tr>\
+             <tr><td><b>Service Affecting:</b></td><td>{affecting}</td></tr>\
+             <tr><td><b>Event Start Date &amp; Time:</b></td><td>{start}</td></tr>\
+             <tr><td><b>Event End Date &amp; Time:</b></td><td>{end}</td></tr></table></td>\
+             <td><table><tr><td><b>Impact Type:</b></td><td><b>Duration</b></td></tr><tr><td>Outage</td><td>30 minute(s)</td></tr></table></td></tr></table>\
+             <table><tr><td>Name</td><td>Account</td><td>Circuit ID</td></tr><tr><td>NORTHWIND</td><td>*****9876</td><td>WS/DKFX/556677/ /WXN /</td></tr></table>"
+        )
+    }
+
+    #[test]
+    fn et_follows_dst_and_cst_is_fixed() {
+        // 10 Nov 2024 is after the US fall-back: ET = EST (UTC-5)
+        let ms = Windstream
+            .parse(&mail(
+                "Windstream (Planned Notification WMT#: 778899)",
+                &notice(
+                    "Planned Maintenance Notification",
+                    "11/10/24 01:00 ET",
+                    "11/10/24 05:00 ET",
+                    "YES",
+                ),
+            ))
+            .unwrap();
+        let w = ms[0].window.unwrap();
+        assert_eq!(w.begin().to_rfc3339(), "2024-11-10T06:00:00+00:00");
+        assert_eq!(w.end().to_rfc3339(), "2024-11-10T10:00:00+00:00");
+        assert_eq!(ms[0].status, Status::Confirmed);
+        assert_eq!(ms[0].account, "NORTHWIND");
+        assert_eq!(
+            ms[0].circuits,
+            vec![CircuitImpact::new("WS/DKFX/556677/ /WXN /", Impact::Outage)]
+        );
+        let ms = Windstream
+            .parse(&mail(
+                "x",
+                &notice(
+                    "Completed Maintenance Notification",
+                    "07/02/2024 00:00 CST",
+                    "07/02/2024 02:00 CST",
+                    "NO",
+                ),
+            ))
+            .unwrap();
+        assert_eq!(
+            ms[0].window.unwrap().begin().to_rfc3339(),
+            "2024-07-02T06:00:00+00:00"
+        );
+        assert_eq!(ms[0].status, Status::Completed);
+        assert_eq!(ms[0].circuits[0].impact, Impact::NoImpact);
+    }
+
+    #[test]
+    fn titles_map_to_statuses() {
+        assert_eq!(
+            status_of("Postponed Maintenance Notification"),
+            Some(Status::Cancelled)
+        );
+        assert_eq!(
+            status_of("Cancelled Maintenance Notification"),
+            Some(Status::Cancelled)
+        );
+        assert_eq!(
+            status_of("Demand Maintenance Notification"),
+            Some(Status::Confirmed)
+        );
+        assert_eq!(
+            status_of("Emergency Maintenance Notification"),
+            Some(Status::Confirmed)
+        );
+        assert_eq!(
+            status_of("Rescheduled Maintenance Notification"),
+            Some(Status::Rescheduled)
+        );
+    }
+}
