@@ -219,11 +219,18 @@ impl Email {
                     out.push('\n');
                 }
             } else {
-                for p in self.parts.iter().filter(|p| p.is_html() && !p.is_attachment) {
-                    if let Some(t) = &p.text {
-                        out.push_str(&html::to_text(t));
-                        out.push('\n');
+                // Reuse the cached parse: html_docs() starts with this
+                // message's HTML parts, in part order.
+                let docs = self.html_docs();
+                let mut k = 0;
+                for p in self.parts.iter().filter(|p| p.is_html() && p.text.is_some()) {
+                    if !p.is_attachment {
+                        if let Some(d) = docs.get(k) {
+                            out.push_str(&html::doc_to_text(d));
+                            out.push('\n');
+                        }
                     }
+                    k += 1;
                 }
             }
             for f in &self.forwarded {
@@ -238,8 +245,8 @@ impl Email {
     /// regardless of whether a plain-text body exists.
     pub fn html_text(&self) -> String {
         let mut out = String::new();
-        for h in self.html_sources() {
-            out.push_str(&html::to_text(h));
+        for d in self.html_docs() {
+            out.push_str(&html::doc_to_text(d));
             out.push('\n');
         }
         out

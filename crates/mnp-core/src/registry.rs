@@ -306,18 +306,25 @@ impl Registry {
 
     /// Pick the parser for a mail (see the module docs for the stages).
     pub fn route(&self, email: &Email) -> Result<&Entry> {
-        // Stage 1: sender domains, in decreasing order of trust.
-        let mut domain_groups: Vec<Vec<String>> = Vec::new();
-        domain_groups.push(email.from.iter().map(|m| m.domain()).collect());
-        domain_groups.push([&email.sender, &email.reply_to].into_iter().flatten().map(|m| m.domain()).collect());
-        domain_groups.push(email.forwarded.iter().flat_map(|f| f.senders()).map(|m| m.domain()).collect());
-        domain_groups.push(
-            FROM_LINE
-                .captures_iter(email.text())
-                .filter_map(|c| c.get(1).map(|m| m.as_str().to_ascii_lowercase()))
-                .collect(),
-        );
-        for domains in &domain_groups {
+        // Stage 1: sender domains, in decreasing order of trust; each group
+        // is computed only when the previous one found nothing (the last one
+        // needs the rendered text, which is the expensive part).
+        let groups: [&dyn Fn() -> Vec<String>; 4] = [
+            &|| email.from.iter().map(|m| m.domain()).collect(),
+            &|| [&email.sender, &email.reply_to].into_iter().flatten().map(|m| m.domain()).collect(),
+            &|| email.forwarded.iter().flat_map(|f| f.senders()).map(|m| m.domain()).collect(),
+            &|| {
+                FROM_LINE
+                    .captures_iter(email.text())
+                    .filter_map(|c| c.get(1).map(|m| m.as_str().to_ascii_lowercase()))
+                    .collect()
+            },
+        ];
+        for group in groups {
+            let domains = group();
+            if domains.is_empty() {
+                continue;
+            }
             let cands: Vec<&Entry> = self
                 .entries
                 .iter()

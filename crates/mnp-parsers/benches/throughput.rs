@@ -90,6 +90,43 @@ fn main() {
         (total * bytes) as f64 / el / 1e6
     );
 
+    // phase breakdown, one thread: where does the time go?
+    let phase = |name: &str, f: &dyn Fn(&[u8])| {
+        let t = Instant::now();
+        let mut n = 0usize;
+        while t.elapsed() < budget / 3 {
+            for (_, raw) in &mails {
+                f(raw);
+            }
+            n += mails.len();
+        }
+        println!("  {name:<34} {:>8.1} µs/mail", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+    };
+    println!("phases (cumulative):");
+    phase("decode (Email::parse)", &|raw| {
+        let _ = Email::parse(raw);
+    });
+    phase("+ html parse (html_docs)", &|raw| {
+        if let Ok(e) = Email::parse(raw) {
+            let _ = e.html_docs();
+        }
+    });
+    phase("+ text()", &|raw| {
+        if let Ok(e) = Email::parse(raw) {
+            let _ = e.text();
+        }
+    });
+    phase("+ route", &|raw| {
+        if let Ok(e) = Email::parse(raw) {
+            let _ = reg.route(&e);
+        }
+    });
+    phase("+ parse (full path)", &|raw| {
+        if let Ok(e) = Email::parse(raw) {
+            let _ = reg.parse(&e, None);
+        }
+    });
+
     // per vendor folder: µs per mail, slowest first
     let mut per: BTreeMap<&str, (usize, Duration)> = BTreeMap::new();
     for (v, raw) in &mails {

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
 use regex::Regex;
 
-use crate::helpers::{dates, text};
+use crate::helpers::{dates, sheets, text};
 
 const DOC: &str = "\
 # Routing
@@ -28,8 +28,11 @@ resolved as fixed offsets. `Action and Reason:` becomes the summary, so a
 \"New try for cancelled PWIC45678\" reference is kept verbatim. A notice whose
 title says CANCELLED is a cancellation.
 
+Circuits are also read from attached CSV / XLSX tables (`Service ID` and
+`Impact` columns); a circuit listed in both text and table appears once.
+
 # Known gaps
-The attached tables the notice mentions are not read; the text carries the same data.
+Attached tables without a `Service ID` header column are ignored.
 ";
 
 /// Fiber Provider parser.
@@ -124,6 +127,21 @@ impl VendorParser for FiberProvider {
             }
             for part in id.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
                 m.circuits.push(CircuitImpact::new(part, impact));
+            }
+        }
+        for table in sheets::tables(email)? {
+            let Some(id_col) = table.column(&["Service ID", "Service", "Circuit ID"]) else { continue };
+            let impact_col = table.column(&["Impact"]);
+            for row in table.records() {
+                let Some(id) = row.get(id_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else { continue };
+                let impact_text = impact_col.and_then(|c| row.get(c)).map(String::as_str);
+                let impact = impact_text.map(impact_of).unwrap_or(Impact::Outage);
+                if let Some(s) = impact_text.and_then(impact_seconds) {
+                    max_secs = Some(max_secs.map_or(s, |m: i64| m.max(s)));
+                }
+                if !m.circuits.iter().any(|c| c.vendor_circuit_id == id) {
+                    m.circuits.push(CircuitImpact::new(id, impact));
+                }
             }
         }
         if m.circuits.is_empty() && !cancelled {
