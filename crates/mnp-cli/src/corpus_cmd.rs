@@ -82,6 +82,8 @@ pub fn run(cmd: CorpusCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
             let failing: Vec<&CaseResult> = results.iter().filter(|r| !r.passed()).collect();
             if !failing.is_empty() {
                 writeln!(out, "\n## Failing cases\n")?;
+                writeln!(out, "Where a parser deliberately differs from the reference expectation, the vendor's")?;
+                writeln!(out, "*Quirks* section (`mnp vendors show ID`) says why.\n")?;
                 for r in failing {
                     let why = r.auto.as_ref().err().or(r.forced.as_ref().err()).cloned().unwrap_or_default();
                     writeln!(out, "- `{}/{}`: {}", r.vendor, r.case, why.replace('|', "\\|"))?;

@@ -37,17 +37,21 @@ impl Table {
     }
 }
 
-/// Read CSV bytes (comma, or semicolon when the header has more semicolons).
-pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let semis = first_line.iter().filter(|b| **b == b';').count();
-    let commas = first_line.iter().filter(|b| **b == b',').count();
-    let delim = if semis > commas { b';' } else { b',' };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(bytes);
+/// Read CSV text: the delimiter is the one of comma, semicolon or tab that
+/// the first line uses most; a byte-order mark is dropped.
+pub fn read_csv(text: &str) -> Result<Vec<Vec<String>>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let first_line = text.lines().next().unwrap_or_default();
+    let delim = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for rec in rdr.byte_records() {
+    for rec in rdr.records() {
         let rec = rec.map_err(|e| Error::bad_value("csv attachment", "", e.to_string()))?;
-        rows.push(rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
+        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
     }
     Ok(rows)
 }
@@ -55,8 +59,15 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
 /// Read every sheet of an XLSX workbook.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<String>>)>> {
     let bad = |why: String| Error::bad_value("xlsx attachment", "", why);
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a zip archive: {e}")))?;
-    let total: u64 = archive.decompressed_size().map(|s| s as u64).unwrap_or(u64::MAX);
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a zip archive: {e}")))?;
+    // Sum the sizes the central directory declares: it carries them even for
+    // entries written with data descriptors (as some carriers' files are).
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map_err(|e| bad(e.to_string()))?.size();
+        total = total.saturating_add(size);
+    }
     if total > MAX_UNCOMPRESSED {
         return Err(bad(format!("declares {total} bytes uncompressed, over the limit of {MAX_UNCOMPRESSED}")));
     }
@@ -78,7 +89,9 @@ pub fn tables(email: &Email) -> Result<Vec<Table>> {
         let fname = p.filename.clone().unwrap_or_default();
         let lower = fname.to_ascii_lowercase();
         if lower.ends_with(".csv") || p.mime == "text/csv" || p.mime == "application/csv" {
-            out.push(Table { name: fname, rows: read_csv(&p.data)? });
+            // the charset-decoded text (UTF-16 CSVs exist in the wild)
+            let text = p.text.clone().unwrap_or_else(|| String::from_utf8_lossy(&p.data).into_owned());
+            out.push(Table { name: fname, rows: read_csv(&text)? });
         } else if lower.ends_with(".xlsx") || p.mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
             for (sheet, rows) in read_xlsx(&p.data)? {
                 out.push(Table { name: format!("{fname}#{sheet}"), rows });
@@ -97,8 +110,14 @@ mod tests {
 
     #[test]
     fn csv_with_semicolons_and_quotes() {
-        let rows = read_csv(b"Service ID;Impact\n\"IC-1\";Outage\nIC-2 ; No impact\n").unwrap_or_default();
+        let rows = read_csv("\u{feff}Service ID;Impact\n\"IC-1\";Outage\nIC-2 ; No impact\n").unwrap_or_default();
         assert_eq!(rows, vec![vec!["Service ID", "Impact"], vec!["IC-1", "Outage"], vec!["IC-2", "No impact"]]);
+    }
+
+    #[test]
+    fn tab_separated() {
+        let rows = read_csv("OCN\tService\n1\tX-1\n").unwrap_or_default();
+        assert_eq!(rows.get(1).cloned().unwrap_or_default(), vec!["1", "X-1"]);
     }
 
     #[test]

@@ -2,7 +2,10 @@
 
 use std::sync::LazyLock;
 
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
 use crate::helpers::{dates, text, tz};
@@ -54,9 +57,18 @@ inventory::submit! {
     }
 }
 
-static SUBJECT_AS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bfor\s+AS\s?(\d+)\b").ok());
+static SUBJECT_AS: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\bfor\s+AS\s?(\d+)\b").ok());
 
-const FORMATS: &[&str] = &["%d %b %Y %H:%M", "%d %b %Y %H:%M:%S", "%d %B %Y %H:%M", "%d %B %Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%b %d %Y %H:%M"];
+const FORMATS: &[&str] = &[
+    "%d %b %Y %H:%M",
+    "%d %b %Y %H:%M:%S",
+    "%d %B %Y %H:%M",
+    "%d %B %Y %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%b %d %Y %H:%M",
+];
 
 /// The status words of the subject and the notice heading.
 fn status_of(head: &str) -> Status {
@@ -79,16 +91,26 @@ fn is_apple_notice(body: &str) -> bool {
 impl VendorParser for Apple {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let body = email.text();
-        let heading = body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        let heading = body
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
         let head = format!("{} {heading}", email.subject);
-        if !head.to_ascii_lowercase().contains("mainten") && text::label_value(body, &["Reference Internal Ticket"]).is_none() {
-            return Err(Error::not_maintenance("no Apple maintenance heading or ticket reference"));
+        if !head.to_ascii_lowercase().contains("mainten")
+            && text::label_value(body, &["Reference Internal Ticket"]).is_none()
+        {
+            return Err(Error::not_maintenance(
+                "no Apple maintenance heading or ticket reference",
+            ));
         }
         let mut m = Maintenance::new("apple");
         m.organizer = "peering-noc@group.apple.com".into();
         m.account = NO_ACCOUNT.into();
-        m.maintenance_id = text::label_value(body, &["Reference Internal Ticket"])
-            .ok_or(Error::MissingField { field: "maintenance_id" })?;
+        m.maintenance_id =
+            text::label_value(body, &["Reference Internal Ticket"]).ok_or(Error::MissingField {
+                field: "maintenance_id",
+            })?;
         m.status = status_of(&head);
         m.summary = email.subject.clone();
         m.stamp = email.date;
@@ -103,13 +125,22 @@ impl VendorParser for Apple {
             _ => return Err(Error::MissingField { field: "window" }),
         };
         let peer_as = text::label_value(body, &["Peer AS"])
-            .map(|v| v.trim_start_matches(['A', 'S', 'a', 's']).trim().to_string())
+            .map(|v| {
+                v.trim_start_matches(['A', 'S', 'a', 's'])
+                    .trim()
+                    .to_string()
+            })
             .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
             .or_else(|| {
-                SUBJECT_AS.as_ref()?.captures(&email.subject)?.get(1).map(|g| g.as_str().to_string())
+                SUBJECT_AS
+                    .as_ref()?
+                    .captures(&email.subject)?
+                    .get(1)
+                    .map(|g| g.as_str().to_string())
             })
             .ok_or(Error::MissingField { field: "circuits" })?;
-        m.circuits.push(CircuitImpact::new(format!("AS{peer_as}"), Impact::Outage));
+        m.circuits
+            .push(CircuitImpact::new(format!("AS{peer_as}"), Impact::Outage));
         Ok(vec![m])
     }
 
@@ -119,11 +150,14 @@ impl VendorParser for Apple {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn mail(subject: &str, body: &str) -> Email {
-        let raw = format!("From: peering-noc@group.apple.com\nSubject: {subject}\nDate: Tue, 5 Mar 2024 10:00:00 +0000\n\n{body}");
+        let raw = format!(
+            "From: peering-noc@group.apple.com\nSubject: {subject}\nDate: Tue, 5 Mar 2024 10:00:00 +0000\n\n{body}"
+        );
         Email::parse(raw.as_bytes()).unwrap()
     }
 
@@ -131,7 +165,12 @@ mod tests {
 
     #[test]
     fn reads_ticket_window_and_peer_as() {
-        let ms = Apple.parse(&mail("Apple (AS714) Net Maintenance Notice for AS64500 in Paris", BODY)).unwrap();
+        let ms = Apple
+            .parse(&mail(
+                "Apple (AS714) Net Maintenance Notice for AS64500 in Paris",
+                BODY,
+            ))
+            .unwrap();
         let m = &ms[0];
         assert_eq!(m.maintenance_id, "CHG0042");
         // "completed" in the body text must not make it COMPLETED
@@ -139,20 +178,37 @@ mod tests {
         let w = m.window.unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-03-12T22:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-03-13T02:30:00+00:00");
-        assert_eq!(m.circuits, vec![CircuitImpact::new("AS64500", Impact::Outage)]);
+        assert_eq!(
+            m.circuits,
+            vec![CircuitImpact::new("AS64500", Impact::Outage)]
+        );
         assert_eq!(m.account, NO_ACCOUNT);
     }
 
     #[test]
     fn status_words_come_from_the_subject() {
-        assert_eq!(status_of("Apple (AS714) Net Maintenance Cancellation for AS1"), Status::Cancelled);
-        assert_eq!(status_of("Apple (AS714) Net Maintenance Rescheduled"), Status::Rescheduled);
-        assert_eq!(status_of("Apple (AS714) Emergency Net Maintenance Notice"), Status::Confirmed);
+        assert_eq!(
+            status_of("Apple (AS714) Net Maintenance Cancellation for AS1"),
+            Status::Cancelled
+        );
+        assert_eq!(
+            status_of("Apple (AS714) Net Maintenance Rescheduled"),
+            Status::Rescheduled
+        );
+        assert_eq!(
+            status_of("Apple (AS714) Emergency Net Maintenance Notice"),
+            Status::Confirmed
+        );
     }
 
     #[test]
     fn other_apple_mail_is_not_maintenance() {
-        let e = Apple.parse(&mail("Your peering session report", "Hello,\nHere is your monthly traffic report.\n")).unwrap_err();
+        let e = Apple
+            .parse(&mail(
+                "Your peering session report",
+                "Hello,\nHere is your monthly traffic report.\n",
+            ))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }

@@ -1,13 +1,15 @@
 //! AT&T maintenance notices: labelled text body plus a spreadsheet of circuits.
 
-use std::io::Cursor;
 use std::sync::LazyLock;
 
-use calamine::{Data, Reader};
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, Part, ParserDescriptor, Result, Status, VendorParser, Window};
+
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
-use crate::helpers::{dates, text, tz};
+use crate::helpers::{dates, sheets, text, tz};
 
 const DOC: &str = "\
 # Routing
@@ -34,7 +36,9 @@ every circuit: `No Impact`/`None` → NO-IMPACT, `Degraded` → DEGRADED,
 subject and `Customer Impact Description:`: cancel → CANCELLED,
 reschedule/postpone → RE-SCHEDULED, complete → COMPLETED, started/in progress
 → IN-PROCESS, planned/emergency → CONFIRMED. Without a spreadsheet,
-`Circuit ID:` lines in the body are used.
+`Circuit ID:` lines in the body are used. A spreadsheet whose zip directory
+declares more than 64 MiB uncompressed (a zip bomb) or that cannot be read
+is a typed error, not a notice silently without circuits.
 
 # Known gaps
 Only the first worksheet with a circuit column is read.
@@ -59,7 +63,14 @@ inventory::submit! {
 static WINDOW_LINE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)Start Time:\s*(.+?)\s*,?\s*End Time:\s*(.+?)\s*$").ok());
 
-const FORMATS: &[&str] = &["%B %d %Y %H:%M", "%B %d %Y %H:%M:%S", "%b %d %Y %H:%M", "%b %d %Y %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M"];
+const FORMATS: &[&str] = &[
+    "%B %d %Y %H:%M",
+    "%B %d %Y %H:%M:%S",
+    "%b %d %Y %H:%M",
+    "%b %d %Y %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %H:%M",
+];
 
 /// `Business Risk:` as an impact.
 pub fn impact_of(s: &str) -> Impact {
@@ -91,36 +102,11 @@ pub fn status_of(s: &str) -> Status {
     }
 }
 
-fn cell(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        other => other.to_string().trim().to_string(),
-    }
-}
-
-fn is_spreadsheet(p: &Part) -> bool {
-    let name = p.filename.as_deref().unwrap_or("").to_ascii_lowercase();
-    name.ends_with(".xlsx") || name.ends_with(".xls") || name.ends_with(".ods") || p.mime.contains("spreadsheet") || p.mime.contains("ms-excel")
-}
-
-/// Rows of every sheet of every spreadsheet attachment, then of CSV attachments.
-fn attachment_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
-    let mut out = Vec::new();
-    for p in email.attachments() {
-        if is_spreadsheet(p) {
-            if let Ok(mut wb) = calamine::open_workbook_auto_from_rs(Cursor::new(p.data.as_slice())) {
-                for (_, range) in wb.worksheets() {
-                    out.push(range.rows().map(|r| r.iter().map(cell).collect()).collect());
-                }
-            }
-        } else if p.filename.as_deref().is_some_and(|f| f.to_ascii_lowercase().ends_with(".csv")) {
-            if let Some(t) = &p.text {
-                let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(t.as_bytes());
-                out.push(rdr.records().filter_map(|r| r.ok()).map(|r| r.iter().map(|c| c.trim().to_string()).collect()).collect());
-            }
-        }
-    }
-    out
+/// Rows of every attachment table (each XLSX sheet, CSV files), via the
+/// shared [`sheets`] reader. An unreadable spreadsheet is an error rather
+/// than a notice silently without circuits.
+fn attachment_tables(email: &Email) -> Result<Vec<Vec<Vec<String>>>> {
+    Ok(sheets::tables(email)?.into_iter().map(|t| t.rows).collect())
 }
 
 fn is_circuit_header(h: &str) -> bool {
@@ -131,19 +117,31 @@ fn is_circuit_header(h: &str) -> bool {
 /// (account, circuit ids) from the first table with a circuit column.
 fn from_tables(tables: &[Vec<Vec<String>>]) -> Option<(String, Vec<String>)> {
     for t in tables {
-        let Some(hpos) = t.iter().position(|r| r.iter().any(|c| is_circuit_header(c))) else { continue };
+        let Some(hpos) = t
+            .iter()
+            .position(|r| r.iter().any(|c| is_circuit_header(c)))
+        else {
+            continue;
+        };
         let header = t.get(hpos)?;
         let ci = header.iter().position(|c| is_circuit_header(c))?;
-        let ai = header.iter().position(|c| c.to_ascii_lowercase().starts_with("customer"));
+        let ai = header
+            .iter()
+            .position(|c| c.to_ascii_lowercase().starts_with("customer"));
         let mut account = String::new();
         let mut ids: Vec<String> = Vec::new();
         for row in t.iter().skip(hpos + 1) {
-            let Some(id) = row.get(ci).map(|s| s.trim()).filter(|s| !s.is_empty()) else { continue };
+            let Some(id) = row.get(ci).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+                continue;
+            };
             if !ids.iter().any(|x| x == id) {
                 ids.push(id.to_string());
             }
             if account.is_empty() {
-                account = ai.and_then(|i| row.get(i)).map(|s| s.trim().to_string()).unwrap_or_default();
+                account = ai
+                    .and_then(|i| row.get(i))
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default();
             }
         }
         if !ids.is_empty() {
@@ -154,12 +152,19 @@ fn from_tables(tables: &[Vec<Vec<String>>]) -> Option<(String, Vec<String>)> {
 }
 
 fn window(body: &str) -> Result<Option<Window>> {
-    let (b, e) = match body.lines().find_map(|l| WINDOW_LINE.as_ref()?.captures(l.trim())) {
+    let (b, e) = match body
+        .lines()
+        .find_map(|l| WINDOW_LINE.as_ref()?.captures(l.trim()))
+    {
         Some(c) => (
             c.get(1).map(|g| g.as_str().to_string()),
-            c.get(2).map(|g| g.as_str().trim_end_matches([',', '.']).to_string()),
+            c.get(2)
+                .map(|g| g.as_str().trim_end_matches([',', '.']).to_string()),
         ),
-        None => (text::label_value(body, &["Start Time"]), text::label_value(body, &["End Time"])),
+        None => (
+            text::label_value(body, &["Start Time"]),
+            text::label_value(body, &["End Time"]),
+        ),
     };
     match (b, e) {
         (Some(b), Some(e)) => Ok(Some(Window::new(
@@ -177,7 +182,12 @@ impl VendorParser for Att {
             return Err(Error::not_maintenance("no AT&T Event ID"));
         };
         let mut m = Maintenance::new("att");
-        m.organizer = email.from.as_ref().map(|f| f.address.clone()).filter(|a| a.to_ascii_lowercase().ends_with("att.com")).unwrap_or_else(|| "att.com".into());
+        m.organizer = email
+            .from
+            .as_ref()
+            .map(|f| f.address.clone())
+            .filter(|a| a.to_ascii_lowercase().ends_with("att.com"))
+            .unwrap_or_else(|| "att.com".into());
         m.maintenance_id = id;
         let kind = text::label_value(body, &["Customer Impact Description"]).unwrap_or_default();
         m.status = status_of(&format!("{} {kind}", email.subject));
@@ -189,14 +199,23 @@ impl VendorParser for Att {
         if m.window.is_none() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "window" });
         }
-        let impact = text::label_value(body, &["Business Risk"]).map(|s| impact_of(&s)).unwrap_or(Impact::Outage);
-        let (account, ids) = from_tables(&attachment_tables(email)).unwrap_or_else(|| {
+        let impact = text::label_value(body, &["Business Risk"])
+            .map(|s| impact_of(&s))
+            .unwrap_or(Impact::Outage);
+        let (account, ids) = from_tables(&attachment_tables(email)?).unwrap_or_else(|| {
             let ids = text::label_values(body, &["Circuit ID", "Circuit"]);
-            (text::label_value(body, &["Customer Name", "Customer"]).unwrap_or_default(), ids)
+            (
+                text::label_value(body, &["Customer Name", "Customer"]).unwrap_or_default(),
+                ids,
+            )
         });
         m.account = account;
         for id in ids {
-            for part in id.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+            for part in id
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 m.circuits.push(CircuitImpact::new(part, impact));
             }
         }
@@ -208,40 +227,63 @@ impl VendorParser for Att {
 
     fn claims(&self, email: &Email) -> bool {
         let t = email.text();
-        t.contains("Event ID:") && t.contains("Customer Impact Description:") && t.contains("Business Risk:")
+        t.contains("Event ID:")
+            && t.contains("Customer Impact Description:")
+            && t.contains("Business Risk:")
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn mail(subject: &str, body: &str) -> Email {
-        let raw = format!("From: ATT Maintenance <m40110@att.com>\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 -0500\n\n{body}");
+        let raw = format!(
+            "From: ATT Maintenance <m40110@att.com>\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 -0500\n\n{body}"
+        );
         Email::parse(raw.as_bytes()).unwrap()
     }
 
     #[test]
     fn window_line_with_and_without_zone() {
         let body = "Event ID: 7001\nCustomer Impact Description: Planned Maintenance\nBusiness Risk: No Impact\nCircuit ID: BBEC.998877..ATI\n\nStart Time: April 2, 2024 05:00 GMT, End Time: April 2, 2024 09:30 GMT\n";
-        let m = &Att.parse(&mail("Summary of Planned Maintenance", body)).unwrap()[0];
+        let m = &Att
+            .parse(&mail("Summary of Planned Maintenance", body))
+            .unwrap()[0];
         let w = m.window.unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-04-02T05:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-04-02T09:30:00+00:00");
-        assert_eq!(m.circuits, vec![CircuitImpact::new("BBEC.998877..ATI", Impact::NoImpact)]);
+        assert_eq!(
+            m.circuits,
+            vec![CircuitImpact::new("BBEC.998877..ATI", Impact::NoImpact)]
+        );
         let bare = body.replace(" GMT", "");
-        let m2 = &Att.parse(&mail("Summary of Planned Maintenance", &bare)).unwrap()[0];
+        let m2 = &Att
+            .parse(&mail("Summary of Planned Maintenance", &bare))
+            .unwrap()[0];
         assert_eq!(m2.window, m.window, "no zone means GMT");
         // an explicit US zone is honoured: 05:00 EDT = 09:00 UTC
         let edt = body.replace("05:00 GMT", "05:00 EDT");
-        let m3 = &Att.parse(&mail("Summary of Planned Maintenance", &edt)).unwrap()[0];
-        assert_eq!(m3.window.unwrap().begin().to_rfc3339(), "2024-04-02T09:00:00+00:00");
+        let m3 = &Att
+            .parse(&mail("Summary of Planned Maintenance", &edt))
+            .unwrap()[0];
+        assert_eq!(
+            m3.window.unwrap().begin().to_rfc3339(),
+            "2024-04-02T09:00:00+00:00"
+        );
     }
 
     #[test]
     fn statuses_and_impacts() {
-        assert_eq!(status_of("Summary of Planned Maintenance Planned Maintenance"), Status::Confirmed);
-        assert_eq!(status_of("Summary of Cancelled Maintenance"), Status::Cancelled);
+        assert_eq!(
+            status_of("Summary of Planned Maintenance Planned Maintenance"),
+            Status::Confirmed
+        );
+        assert_eq!(
+            status_of("Summary of Cancelled Maintenance"),
+            Status::Cancelled
+        );
         assert_eq!(status_of("Emergency Maintenance"), Status::Confirmed);
         assert_eq!(impact_of("Outage"), Impact::Outage);
         assert_eq!(impact_of("No Impact"), Impact::NoImpact);
@@ -261,7 +303,12 @@ mod tests {
 
     #[test]
     fn other_att_mail_is_not_maintenance() {
-        let e = Att.parse(&mail("Your AT&T Business bill is ready", "View your bill online.\n")).unwrap_err();
+        let e = Att
+            .parse(&mail(
+                "Your AT&T Business bill is ready",
+                "View your bill online.\n",
+            ))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }

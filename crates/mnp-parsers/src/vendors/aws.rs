@@ -2,7 +2,10 @@
 
 use std::sync::LazyLock;
 
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
 use crate::helpers::dates;
@@ -64,7 +67,11 @@ static CONNECTION: LazyLock<Option<Regex>> =
 static ACCOUNT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)AWS Account(?:\s*ID)?\s*:?\s*(\d{6,})").ok());
 
-const FORMATS: &[&str] = &["%a %d %b %Y %H:%M:%S", "%a %d %b %Y %H:%M", "%d %b %Y %H:%M:%S"];
+const FORMATS: &[&str] = &[
+    "%a %d %b %Y %H:%M:%S",
+    "%a %d %b %Y %H:%M",
+    "%d %b %Y %H:%M:%S",
+];
 
 /// Status from the notice text, else from the `X-SM-COMMUNICATION-TYPE` header.
 fn status_of(text: &str, kind: &str) -> Status {
@@ -76,9 +83,13 @@ fn status_of(text: &str, kind: &str) -> Status {
         Status::Completed
     } else if l.contains("has been rescheduled") {
         Status::Rescheduled
-    } else if l.contains("has started") || l.contains("is in progress") || l.contains("is currently in progress") {
+    } else if l.contains("has started")
+        || l.contains("is in progress")
+        || l.contains("is currently in progress")
+    {
         Status::InProcess
-    } else if l.contains("maintenance has been scheduled") || l.contains("maintenance is scheduled") {
+    } else if l.contains("maintenance has been scheduled") || l.contains("maintenance is scheduled")
+    {
         Status::Confirmed
     } else if k.contains("CANCEL") {
         Status::Cancelled
@@ -100,7 +111,9 @@ impl VendorParser for Aws {
         let body = email.text();
         let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
         if !is_direct_connect_maintenance(&flat) {
-            return Err(Error::not_maintenance("no AWS Direct Connect maintenance announcement"));
+            return Err(Error::not_maintenance(
+                "no AWS Direct Connect maintenance announcement",
+            ));
         }
         // The paragraph holding the window is the summary.
         let normalized = body.replace("\r\n", "\n");
@@ -131,13 +144,23 @@ impl VendorParser for Aws {
         m.stamp = email.date;
         let mut ids: Vec<String> = body
             .lines()
-            .filter_map(|l| CONNECTION.as_ref()?.captures(l)?.get(1).map(|g| g.as_str().to_string()))
+            .filter_map(|l| {
+                CONNECTION
+                    .as_ref()?
+                    .captures(l)?
+                    .get(1)
+                    .map(|g| g.as_str().to_string())
+            })
             .collect();
-        ids.dedup();
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(id.clone()));
         if ids.is_empty() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "circuits" });
         }
-        m.circuits = ids.iter().map(|id| CircuitImpact::new(id, Impact::Outage)).collect();
+        m.circuits = ids
+            .iter()
+            .map(|id| CircuitImpact::new(id, Impact::Outage))
+            .collect();
         let mut sorted = ids.clone();
         sorted.sort();
         let (b, e) = (begin.to_rfc3339(), end.to_rfc3339());
@@ -154,6 +177,7 @@ impl VendorParser for Aws {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -168,16 +192,25 @@ mod tests {
 
     #[test]
     fn wrapped_sentence_window_account_and_connections() {
-        let ms = Aws.parse(&mail("AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED", PLANNED)).unwrap();
+        let ms = Aws
+            .parse(&mail("AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED", PLANNED))
+            .unwrap();
         let m = &ms[0];
         assert_eq!(m.status, Status::Confirmed);
         assert_eq!(m.account, "210987654321");
         let w = m.window.unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-03-19T23:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-03-20T03:00:00+00:00");
-        let ids: Vec<&str> = m.circuits.iter().map(|c| c.vendor_circuit_id.as_str()).collect();
+        let ids: Vec<&str> = m
+            .circuits
+            .iter()
+            .map(|c| c.vendor_circuit_id.as_str())
+            .collect();
         assert_eq!(ids, ["dxcon-fg31ab7c", "dxvif-ffq9r2d4"]);
-        assert!(m.summary.starts_with("Planned maintenance has been scheduled"));
+        assert!(
+            m.summary
+                .starts_with("Planned maintenance has been scheduled")
+        );
         assert!(m.summary.ends_with("may become unavailable."));
     }
 
@@ -188,22 +221,40 @@ mod tests {
             "We would like to inform you that the planned maintenance that was scheduled for AWS Direct Connect endpoint in",
         )
         .replace("for 4 hours. During", "has been cancelled. During");
-        let a = Aws.parse(&mail("AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED", PLANNED)).unwrap();
-        let b = Aws.parse(&mail("AWS_DIRECTCONNECT_MAINTENANCE_CANCELLED", &cancel)).unwrap();
+        let a = Aws
+            .parse(&mail("AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED", PLANNED))
+            .unwrap();
+        let b = Aws
+            .parse(&mail("AWS_DIRECTCONNECT_MAINTENANCE_CANCELLED", &cancel))
+            .unwrap();
         assert_eq!(b[0].status, Status::Cancelled);
         assert_eq!(a[0].maintenance_id, b[0].maintenance_id);
     }
 
     #[test]
     fn status_words() {
-        assert_eq!(status_of("the maintenance has been completed", ""), Status::Completed);
-        assert_eq!(status_of("Emergency maintenance has been scheduled on", ""), Status::Confirmed);
-        assert_eq!(status_of("your maintenance", "AWS_DIRECTCONNECT_MAINTENANCE_CANCELLED"), Status::Cancelled);
+        assert_eq!(
+            status_of("the maintenance has been completed", ""),
+            Status::Completed
+        );
+        assert_eq!(
+            status_of("Emergency maintenance has been scheduled on", ""),
+            Status::Confirmed
+        );
+        assert_eq!(
+            status_of(
+                "your maintenance",
+                "AWS_DIRECTCONNECT_MAINTENANCE_CANCELLED"
+            ),
+            Status::Cancelled
+        );
     }
 
     #[test]
     fn other_aws_mail_is_not_maintenance() {
-        let e = Aws.parse(&mail("AWS_BILLING", "Your invoice is available.\n")).unwrap_err();
+        let e = Aws
+            .parse(&mail("AWS_BILLING", "Your invoice is available.\n"))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }

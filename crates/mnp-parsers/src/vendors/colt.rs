@@ -4,7 +4,10 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
 use crate::helpers::{dates, ical, text};
@@ -68,7 +71,8 @@ const STAMP: &str = r"\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*\(?[A-Z
 static CRQ: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\b(CRQ\d*-\d+)\b").ok());
 static SUBJECT_WINDOW: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(&format!(r"({STAMP})\s*-\s*({STAMP})")).ok());
-static SUBJECT_OCN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\bfor\s+[^\[\]]+?,\s*(\d+)\s*$").ok());
+static SUBJECT_OCN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\bfor\s+[^\[\]]+?,\s*(\d+)\s*$").ok());
 static SUBJECT_KIND: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(Colt\b.*?Maintenance Notification|MAINTENANCE ALERT)").ok());
 static DURATION: LazyLock<Option<Regex>> =
@@ -87,7 +91,12 @@ pub fn subject_status(subject: &str) -> Option<Status> {
         Status::InProcess
     } else if l.contains("reschedul") || l.contains("postpone") {
         Status::Rescheduled
-    } else if l.contains("notification") || l.contains("update") || l.contains("reminder") || l.contains("emergency") || l.contains("urgent") {
+    } else if l.contains("notification")
+        || l.contains("update")
+        || l.contains("reminder")
+        || l.contains("emergency")
+        || l.contains("urgent")
+    {
         Status::Confirmed
     } else {
         return None;
@@ -101,7 +110,10 @@ fn body_status(flat: &str) -> Status {
         Status::Cancelled
     } else if l.contains("has been completed") {
         Status::Completed
-    } else if l.contains("has started") || l.contains("has commenced") || l.contains("is in progress") {
+    } else if l.contains("has started")
+        || l.contains("has commenced")
+        || l.contains("is in progress")
+    {
         Status::InProcess
     } else if l.contains("has been rescheduled") || l.contains("has been postponed") {
         Status::Rescheduled
@@ -115,14 +127,19 @@ fn time(s: &str, field: &'static str) -> Result<DateTime<Utc>> {
 }
 
 fn subject_window(subject: &str) -> Result<Option<Window>> {
-    let Some(c) = SUBJECT_WINDOW.as_ref().and_then(|r| r.captures(subject)) else { return Ok(None) };
+    let Some(c) = SUBJECT_WINDOW.as_ref().and_then(|r| r.captures(subject)) else {
+        return Ok(None);
+    };
     let b = c.get(1).map(|g| g.as_str()).unwrap_or("");
     let e = c.get(2).map(|g| g.as_str()).unwrap_or("");
     Ok(Some(Window::new(time(b, "begin")?, time(e, "end")?)?))
 }
 
 fn body_window(body: &str) -> Result<Option<Window>> {
-    match (text::label_value(body, &["Start Date & Time"]), text::label_value(body, &["End Date & Time"])) {
+    match (
+        text::label_value(body, &["Start Date & Time"]),
+        text::label_value(body, &["End Date & Time"]),
+    ) {
         (Some(b), Some(e)) => Ok(Some(Window::new(time(&b, "begin")?, time(&e, "end")?)?)),
         _ => Ok(None),
     }
@@ -148,8 +165,13 @@ fn csv_services(email: &Email) -> (String, Vec<String>) {
     let mut account = String::new();
     let mut ids: Vec<String> = Vec::new();
     for p in email.attachments() {
-        let is_csv = p.mime.contains("csv") || p.filename.as_deref().is_some_and(|f| f.to_ascii_lowercase().ends_with(".csv"));
-        let Some(t) = p.text.as_deref().filter(|_| is_csv) else { continue };
+        let is_csv = p.mime.contains("csv")
+            || p.filename
+                .as_deref()
+                .is_some_and(|f| f.to_ascii_lowercase().ends_with(".csv"));
+        let Some(t) = p.text.as_deref().filter(|_| is_csv) else {
+            continue;
+        };
         let t = t.trim_start_matches('\u{feff}');
         let first = t.lines().next().unwrap_or("");
         let delim = if first.contains('\t') {
@@ -159,22 +181,36 @@ fn csv_services(email: &Email) -> (String, Vec<String>) {
         } else {
             b','
         };
-        let mut rdr = csv::ReaderBuilder::new().delimiter(delim).flexible(true).has_headers(false).from_reader(t.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(t.as_bytes());
         let mut records = rdr.records().filter_map(|r| r.ok());
-        let Some(header) = records.next() else { continue };
-        let header: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
-        let Some(ci) = header.iter().position(|h| h == "circuit id" || h == "service id") else { continue };
+        let Some(header) = records.next() else {
+            continue;
+        };
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let Some(ci) = header
+            .iter()
+            .position(|h| h == "circuit id" || h == "service id")
+        else {
+            continue;
+        };
         let oi = header.iter().position(|h| h == "ocn");
         for r in records {
-            if let Some(id) = r.get(ci).map(str::trim).filter(|s| !s.is_empty()) {
-                if !ids.iter().any(|x| x == id) {
-                    ids.push(id.to_string());
-                }
+            if let Some(id) = r
+                .get(ci)
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && !ids.iter().any(|x| x == s))
+            {
+                ids.push(id.to_string());
             }
-            if account.is_empty() {
-                if let Some(o) = oi.and_then(|i| r.get(i)) {
-                    account = o.trim().trim_start_matches("OCN:").trim().to_string();
-                }
+            if let Some(o) = oi.and_then(|i| r.get(i)).filter(|_| account.is_empty()) {
+                account = o.trim().trim_start_matches("OCN:").trim().to_string();
             }
         }
     }
@@ -185,19 +221,29 @@ fn csv_services(email: &Email) -> (String, Vec<String>) {
 fn outage_seconds(s: &str) -> Option<i64> {
     let c = DURATION.as_ref()?.captures(s)?;
     let n: f64 = c.get(1)?.as_str().parse().ok()?;
-    let per = if c.get(2)?.as_str().to_ascii_lowercase().starts_with('h') { 3_600.0 } else { 60.0 };
+    let per = if c.get(2)?.as_str().to_ascii_lowercase().starts_with('h') {
+        3_600.0
+    } else {
+        60.0
+    };
     Some((n * per).round() as i64)
 }
 
 fn crq(s: &str) -> Option<String> {
-    CRQ.as_ref()?.captures(s)?.get(1).map(|g| g.as_str().to_string())
+    CRQ.as_ref()?
+        .captures(s)?
+        .get(1)
+        .map(|g| g.as_str().to_string())
 }
 
 impl VendorParser for Colt {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let body = email.text();
         let id = crq(&email.subject)
-            .or_else(|| text::label_value(body, &["Planned Work (PW)Ref.", "Planned Work (PW) Ref."]).and_then(|v| crq(&v)))
+            .or_else(|| {
+                text::label_value(body, &["Planned Work (PW)Ref.", "Planned Work (PW) Ref."])
+                    .and_then(|v| crq(&v))
+            })
             .or_else(|| crq(body));
         let Some(id) = id else {
             return Err(Error::not_maintenance("no Colt CRQ change reference"));
@@ -229,7 +275,9 @@ impl VendorParser for Colt {
         if m.window.is_none() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "window" });
         }
-        m.impact_seconds = text::label_value(body, &["Outage Duration"]).as_deref().and_then(outage_seconds);
+        m.impact_seconds = text::label_value(body, &["Outage Duration"])
+            .as_deref()
+            .and_then(outage_seconds);
         let (account, ids) = csv_services(email);
         m.account = if account.is_empty() {
             SUBJECT_OCN
@@ -241,7 +289,10 @@ impl VendorParser for Colt {
         } else {
             account
         };
-        m.circuits = ids.iter().map(|id| CircuitImpact::new(id, Impact::Outage)).collect();
+        m.circuits = ids
+            .iter()
+            .map(|id| CircuitImpact::new(id, Impact::Outage))
+            .collect();
         Ok(vec![m])
     }
 
@@ -252,6 +303,7 @@ impl VendorParser for Colt {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -277,15 +329,36 @@ mod tests {
 
     #[test]
     fn subject_statuses() {
-        assert_eq!(subject_status("Cancellation Colt Third Party Maintenance Notification - CRQ1-1"), Some(Status::Cancelled));
-        assert_eq!(subject_status("MAINTENANCE ALERT: CRQ1-1 ... - COMPLETED"), Some(Status::Completed));
-        assert_eq!(subject_status("MAINTENANCE ALERT: CRQ1-1 ... - STARTED"), Some(Status::InProcess));
-        assert_eq!(subject_status("Update: Colt Service Affecting Maintenance Notification - CRQ1-1"), Some(Status::Confirmed));
-        assert_eq!(subject_status("Colt Emergency Maintenance Notification - CRQ1-1"), Some(Status::Confirmed));
+        assert_eq!(
+            subject_status("Cancellation Colt Third Party Maintenance Notification - CRQ1-1"),
+            Some(Status::Cancelled)
+        );
+        assert_eq!(
+            subject_status("MAINTENANCE ALERT: CRQ1-1 ... - COMPLETED"),
+            Some(Status::Completed)
+        );
+        assert_eq!(
+            subject_status("MAINTENANCE ALERT: CRQ1-1 ... - STARTED"),
+            Some(Status::InProcess)
+        );
+        assert_eq!(
+            subject_status("Update: Colt Service Affecting Maintenance Notification - CRQ1-1"),
+            Some(Status::Confirmed)
+        );
+        assert_eq!(
+            subject_status("Colt Emergency Maintenance Notification - CRQ1-1"),
+            Some(Status::Confirmed)
+        );
         assert_eq!(subject_status("Fwd: CRQ1-1"), None);
         // "please consider the work as completed" is not a completion
-        assert_eq!(body_status("please consider the work as completed."), Status::Confirmed);
-        assert_eq!(body_status("under reference CRQ1-1 with start time x has been completed."), Status::Completed);
+        assert_eq!(
+            body_status("please consider the work as completed."),
+            Status::Confirmed
+        );
+        assert_eq!(
+            body_status("under reference CRQ1-1 with start time x has been completed."),
+            Status::Completed
+        );
     }
 
     #[test]

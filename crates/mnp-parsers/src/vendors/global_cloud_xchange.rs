@@ -3,7 +3,10 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 
@@ -62,12 +65,21 @@ inventory::submit! {
 static SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:(?:RE|FW|FWD)\s*:\s*)*([A-Z]{2}\d{6,})\s*\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(.*?)\s*)?$").ok()
 });
-static DEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
+static DEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
 static ZONE_IN_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\(([^)]+)\)").ok());
 static SEL_TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
 static SEL_TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
 
-const FORMATS: &[&str] = &["%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S", "%d-%B-%Y %H:%M", "%d %b %Y %H:%M", "%d %B %Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"];
+const FORMATS: &[&str] = &[
+    "%d-%b-%Y %H:%M",
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%B-%Y %H:%M",
+    "%d %b %Y %H:%M",
+    "%d %B %Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M",
+];
 
 /// A table: (document index, table index in that document).
 type TableId = (usize, usize);
@@ -75,7 +87,9 @@ type TableId = (usize, usize);
 /// Table rows of a document as (table, cells), cells whitespace-collapsed.
 /// Each row belongs to its nearest enclosing table.
 fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
-    let (Some(table_sel), Some(tr)) = (SEL_TABLE.as_ref(), SEL_TR.as_ref()) else { return Vec::new() };
+    let (Some(table_sel), Some(tr)) = (SEL_TABLE.as_ref(), SEL_TR.as_ref()) else {
+        return Vec::new();
+    };
     let tables: Vec<ElementRef<'_>> = doc.select(table_sel).collect();
     doc.select(tr)
         .map(|row| {
@@ -89,7 +103,14 @@ fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
                 .children()
                 .filter_map(ElementRef::wrap)
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| c.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+                .map(|c| {
+                    c.text()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect();
             ((doc_index, table), cells)
         })
@@ -102,7 +123,9 @@ fn table_below(
     all: &[(TableId, Vec<String>)],
     is_header: impl Fn(&str) -> bool,
 ) -> Option<(Vec<String>, Vec<Vec<String>>)> {
-    let pos = all.iter().position(|(_, cells)| cells.iter().any(|c| is_header(c)))?;
+    let pos = all
+        .iter()
+        .position(|(_, cells)| cells.iter().any(|c| is_header(c)))?;
     let (table, header) = all.get(pos)?;
     let body = all
         .iter()
@@ -159,7 +182,9 @@ fn parse_time(s: &str, header: &str, field: &'static str) -> Result<DateTime<Utc
 
 /// Windows of the schedule table: (primary start, primary end) per row.
 fn table_windows(all: &[(TableId, Vec<String>)]) -> Result<Vec<Window>> {
-    let Some((header, body)) = table_below(all, |c| c.to_ascii_lowercase().contains("primary start")) else {
+    let Some((header, body)) =
+        table_below(all, |c| c.to_ascii_lowercase().contains("primary start"))
+    else {
         return Ok(Vec::new());
     };
     let (Some(bi), Some(ei)) = (
@@ -172,7 +197,9 @@ fn table_windows(all: &[(TableId, Vec<String>)]) -> Result<Vec<Window>> {
     let eh = header.get(ei).map(String::as_str).unwrap_or("");
     let mut out = Vec::new();
     for row in body {
-        let (Some(b), Some(e)) = (row.get(bi), row.get(ei)) else { continue };
+        let (Some(b), Some(e)) = (row.get(bi), row.get(ei)) else {
+            continue;
+        };
         if b.is_empty() || b.eq_ignore_ascii_case("NA") || b.eq_ignore_ascii_case("N/A") {
             continue;
         }
@@ -186,7 +213,10 @@ fn table_windows(all: &[(TableId, Vec<String>)]) -> Result<Vec<Window>> {
 
 /// The window written in the subject: `12-Feb-2024 09:00 (GMT) - 12-Feb-2024 17:00 (GMT)`.
 fn subject_window(s: &str) -> Result<Option<Window>> {
-    let Some((b, e)) = s.split_once(") - ").map(|(b, e)| (format!("{b})"), e.to_string())) else {
+    let Some((b, e)) = s
+        .split_once(") - ")
+        .map(|(b, e)| (format!("{b})"), e.to_string()))
+    else {
         return Ok(None);
     };
     Ok(Some(Window::new(
@@ -199,13 +229,25 @@ fn circuits(all: &[(TableId, Vec<String>)], default: Impact) -> Vec<CircuitImpac
     let Some((header, body)) = table_below(all, |c| c.eq_ignore_ascii_case("Service ID")) else {
         return Vec::new();
     };
-    let Some(ci) = col(&header, |h| h == "service id") else { return Vec::new() };
+    let Some(ci) = col(&header, |h| h == "service id") else {
+        return Vec::new();
+    };
     let ii = col(&header, |h| h.contains("impact"));
     let mut out: Vec<CircuitImpact> = Vec::new();
     for row in body {
-        let Some(id) = row.get(ci).map(|s| s.trim()).filter(|s| !s.is_empty()) else { continue };
-        let impact = ii.and_then(|i| row.get(i)).filter(|s| !s.trim().is_empty()).map(|s| impact_of(s)).unwrap_or(default);
-        for part in id.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+        let Some(id) = row.get(ci).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let impact = ii
+            .and_then(|i| row.get(i))
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| impact_of(s))
+            .unwrap_or(default);
+        for part in id
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let c = CircuitImpact::new(part, impact);
             if !out.contains(&c) {
                 out.push(c);
@@ -218,11 +260,18 @@ fn circuits(all: &[(TableId, Vec<String>)], default: Impact) -> Vec<CircuitImpac
 impl VendorParser for GlobalCloudXchange {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let subject = SUBJECT.as_ref().and_then(|r| r.captures(&email.subject));
-        let all: Vec<_> = email.html_docs().iter().enumerate().flat_map(|(i, d)| rows(i, d)).collect();
+        let all: Vec<_> = email
+            .html_docs()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| rows(i, d))
+            .collect();
         let has_services = table_below(&all, |c| c.eq_ignore_ascii_case("Service ID")).is_some();
         let Some(subject) = subject else {
             if has_services {
-                return Err(Error::MissingField { field: "maintenance_id" });
+                return Err(Error::MissingField {
+                    field: "maintenance_id",
+                });
             }
             return Err(Error::not_maintenance("no GCX service advisory reference"));
         };
@@ -276,11 +325,14 @@ impl VendorParser for GlobalCloudXchange {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn mail(subject: &str, html: &str) -> Email {
-        let raw = format!("From: Gnoc@globalcloudxchange.com\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 +0000\nContent-Type: text/html; charset=UTF-8\n\n{html}");
+        let raw = format!(
+            "From: Gnoc@globalcloudxchange.com\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 +0000\nContent-Type: text/html; charset=UTF-8\n\n{html}"
+        );
         Email::parse(raw.as_bytes()).unwrap()
     }
 
@@ -297,13 +349,22 @@ mod tests {
             .parse(&mail("PE2024031100123 | Scheduled | Service Advisory Notice | Fibre Repair | 18-Mar-2024 20:00 (GMT) - 19-Mar-2024 02:00 (GMT)", HTML))
             .unwrap();
         assert_eq!(ms.len(), 2);
-        assert!(ms.iter().all(|m| m.maintenance_id == "PE2024031100123" && m.status == Status::Confirmed));
-        assert_eq!(ms[1].window.unwrap().begin().to_rfc3339(), "2024-03-20T20:00:00+00:00");
+        assert!(
+            ms.iter()
+                .all(|m| m.maintenance_id == "PE2024031100123" && m.status == Status::Confirmed)
+        );
+        assert_eq!(
+            ms[1].window.unwrap().begin().to_rfc3339(),
+            "2024-03-20T20:00:00+00:00"
+        );
         assert_eq!(ms[0].account, "Northwind Telecom");
         // the empty impact cell takes the body's "Impact: Outage"
         assert_eq!(
             ms[0].circuits,
-            vec![CircuitImpact::new("IPLC40021", Impact::ReducedRedundancy), CircuitImpact::new("IPLC40022", Impact::Outage)]
+            vec![
+                CircuitImpact::new("IPLC40021", Impact::ReducedRedundancy),
+                CircuitImpact::new("IPLC40022", Impact::Outage)
+            ]
         );
     }
 
@@ -320,14 +381,18 @@ mod tests {
 
     #[test]
     fn subject_window_is_the_fallback() {
-        let w = subject_window("12-Feb-2024 09:00 (GMT) - 12-Feb-2024 17:00 (GMT)").unwrap().unwrap();
+        let w = subject_window("12-Feb-2024 09:00 (GMT) - 12-Feb-2024 17:00 (GMT)")
+            .unwrap()
+            .unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-02-12T09:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-02-12T17:00:00+00:00");
     }
 
     #[test]
     fn newsletter_is_not_maintenance() {
-        let e = GlobalCloudXchange.parse(&mail("GCX quarterly update", "<p>News from GCX</p>")).unwrap_err();
+        let e = GlobalCloudXchange
+            .parse(&mail("GCX quarterly update", "<p>News from GCX</p>"))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }

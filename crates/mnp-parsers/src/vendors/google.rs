@@ -2,7 +2,10 @@
 
 use std::sync::LazyLock;
 
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
 use crate::helpers::{dates, tz};
@@ -73,7 +76,11 @@ fn status_of_tag(tag: &str) -> Option<Status> {
         Status::Completed
     } else if t.contains("start") || t.contains("progress") {
         Status::InProcess
-    } else if t.contains("schedul") || t.contains("update") || t.contains("remind") || t.contains("emergency") {
+    } else if t.contains("schedul")
+        || t.contains("update")
+        || t.contains("remind")
+        || t.contains("emergency")
+    {
         Status::Confirmed
     } else {
         return None;
@@ -81,7 +88,12 @@ fn status_of_tag(tag: &str) -> Option<Status> {
 }
 
 fn status_of(subject: &str, flat: &str) -> Status {
-    if let Some(s) = TAG.as_ref().and_then(|r| r.captures(subject)).and_then(|c| c.get(1)).and_then(|g| status_of_tag(g.as_str())) {
+    if let Some(s) = TAG
+        .as_ref()
+        .and_then(|r| r.captures(subject))
+        .and_then(|c| c.get(1))
+        .and_then(|g| status_of_tag(g.as_str()))
+    {
         return s;
     }
     let l = flat.to_ascii_lowercase();
@@ -100,25 +112,47 @@ fn status_of(subject: &str, flat: &str) -> Status {
 /// mail has HTML, else the plain text.
 fn flat_text(email: &Email) -> String {
     let html = email.html_text();
-    let src = if html.trim().is_empty() { email.text().to_string() } else { html };
+    let src = if html.trim().is_empty() {
+        email.text().to_string()
+    } else {
+        html
+    };
     src.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl VendorParser for Google {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let flat = flat_text(email);
-        let Some(reference) = REFERENCE.as_ref().and_then(|r| r.captures(&flat).or_else(|| r.captures(&email.subject))) else {
-            return Err(Error::not_maintenance("no Google network maintenance reference"));
+        let Some(reference) = REFERENCE
+            .as_ref()
+            .and_then(|r| r.captures(&flat).or_else(|| r.captures(&email.subject)))
+        else {
+            return Err(Error::not_maintenance(
+                "no Google network maintenance reference",
+            ));
         };
         let mut m = Maintenance::new("google");
         m.organizer = "noc-noreply@google.com".into();
-        m.maintenance_id = reference.get(1).map(|g| g.as_str().to_string()).unwrap_or_default();
-        m.summary = reference.get(0).map(|g| g.as_str().to_string()).unwrap_or_default();
+        m.maintenance_id = reference
+            .get(1)
+            .map(|g| g.as_str().to_string())
+            .unwrap_or_default();
+        m.summary = reference
+            .get(0)
+            .map(|g| g.as_str().to_string())
+            .unwrap_or_default();
         m.status = status_of(&email.subject, &flat);
         m.stamp = email.date;
         let (mut begin, mut end) = (None, None);
-        for c in TIME.as_ref().map(|r| r.captures_iter(&flat).collect::<Vec<_>>()).unwrap_or_default() {
-            let which = c.get(1).map(|g| g.as_str().to_ascii_lowercase()).unwrap_or_default();
+        for c in TIME
+            .as_ref()
+            .map(|r| r.captures_iter(&flat).collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let which = c
+                .get(1)
+                .map(|g| g.as_str().to_ascii_lowercase())
+                .unwrap_or_default();
             let when = c.get(2).map(|g| g.as_str()).unwrap_or("");
             let zone = match (c.get(3), c.get(4)) {
                 (Some(off), _) => tz::offset(off.as_str()),
@@ -126,7 +160,12 @@ impl VendorParser for Google {
                 (None, None) => None,
             }
             .ok_or_else(|| Error::bad_value("window", when, "no time zone"))?;
-            let t = dates::parse_datetime(when, &["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"], Some(zone), "window")?;
+            let t = dates::parse_datetime(
+                when,
+                &["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+                Some(zone),
+                "window",
+            )?;
             if which == "start" {
                 begin = begin.or(Some(t));
             } else {
@@ -162,16 +201,20 @@ impl VendorParser for Google {
 
     fn claims(&self, email: &Email) -> bool {
         let t = email.text();
-        t.contains("Network Maintenance Notification - Reference") && t.contains("Google Neighbor Address")
+        t.contains("Network Maintenance Notification - Reference")
+            && t.contains("Google Neighbor Address")
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn mail(subject: &str, body: &str) -> Email {
-        let raw = format!("From: Google NOC <noc-noreply@google.com>\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 +0000\nContent-Type: text/plain; charset=UTF-8; format=flowed; delsp=yes\n\n{body}");
+        let raw = format!(
+            "From: Google NOC <noc-noreply@google.com>\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 +0000\nContent-Type: text/plain; charset=UTF-8; format=flowed; delsp=yes\n\n{body}"
+        );
         Email::parse(raw.as_bytes()).unwrap()
     }
 
@@ -187,20 +230,46 @@ mod tests {
         let w = m.window.unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-03-13T04:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-03-13T08:00:00+00:00");
-        assert_eq!(m.circuits, vec![CircuitImpact::new("203.0.113.1-203.0.113.2", Impact::Outage)]);
+        assert_eq!(
+            m.circuits,
+            vec![CircuitImpact::new(
+                "203.0.113.1-203.0.113.2",
+                Impact::Outage
+            )]
+        );
     }
 
     #[test]
     fn subject_tags() {
-        assert_eq!(status_of("[Canceled] Google Planned Network Maintenance", ""), Status::Cancelled);
-        assert_eq!(status_of("[Completed] Google Planned Network Maintenance", ""), Status::Completed);
-        assert_eq!(status_of("[Rescheduled] Google Planned Network Maintenance", ""), Status::Rescheduled);
-        assert_eq!(status_of("Google Planned Network Maintenance", "it has been cancelled"), Status::Cancelled);
+        assert_eq!(
+            status_of("[Canceled] Google Planned Network Maintenance", ""),
+            Status::Cancelled
+        );
+        assert_eq!(
+            status_of("[Completed] Google Planned Network Maintenance", ""),
+            Status::Completed
+        );
+        assert_eq!(
+            status_of("[Rescheduled] Google Planned Network Maintenance", ""),
+            Status::Rescheduled
+        );
+        assert_eq!(
+            status_of(
+                "Google Planned Network Maintenance",
+                "it has been cancelled"
+            ),
+            Status::Cancelled
+        );
     }
 
     #[test]
     fn other_google_mail_is_not_maintenance() {
-        let e = Google.parse(&mail("Your ISP Portal digest", "Here are this week's peering statistics.\n")).unwrap_err();
+        let e = Google
+            .parse(&mail(
+                "Your ISP Portal digest",
+                "Here are this week's peering statistics.\n",
+            ))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }

@@ -4,7 +4,10 @@ use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use chrono::Duration;
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
 use crate::helpers::{dates, tz};
@@ -84,7 +87,11 @@ fn downtime_minutes(text: &str) -> Option<i64> {
     let c = DOWNTIME.as_ref()?.captures(text)?;
     let n: i64 = c.get(1)?.as_str().parse().ok()?;
     let unit = c.get(2)?.as_str().to_ascii_lowercase();
-    Some(if unit.starts_with('h') { n.checked_mul(60)? } else { n })
+    Some(if unit.starts_with('h') {
+        n.checked_mul(60)?
+    } else {
+        n
+    })
 }
 
 /// The session addresses listed under `Your IPs:`.
@@ -119,7 +126,9 @@ impl VendorParser for Netflix {
         let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
         let Some(c) = SENTENCE.as_ref().and_then(|r| r.captures(&flat)) else {
             if !flat.to_ascii_lowercase().contains("maintenance") {
-                return Err(Error::not_maintenance("no Netflix maintenance announcement"));
+                return Err(Error::not_maintenance(
+                    "no Netflix maintenance announcement",
+                ));
             }
             return Err(Error::MissingField { field: "window" });
         };
@@ -127,11 +136,17 @@ impl VendorParser for Netflix {
         let site = c.get(1).map(|g| g.as_str().trim()).unwrap_or("");
         let when = c.get(2).map(|g| g.as_str()).unwrap_or("");
         let zone = match (c.get(3), c.get(4)) {
-            (Some(off), _) => tz::offset(off.as_str()).ok_or_else(|| Error::bad_value("begin", off.as_str(), "bad offset"))?,
+            (Some(off), _) => tz::offset(off.as_str())
+                .ok_or_else(|| Error::bad_value("begin", off.as_str(), "bad offset"))?,
             (None, Some(_)) => tz::UTC,
             (None, None) => return Err(Error::bad_value("begin", when, "no time zone")),
         };
-        let begin = dates::parse_datetime(when, &["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"], Some(zone), "begin")?;
+        let begin = dates::parse_datetime(
+            when,
+            &["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+            Some(zone),
+            "begin",
+        )?;
         let minutes = downtime_minutes(&flat).ok_or(Error::MissingField { field: "window" })?;
         let end = begin + Duration::minutes(minutes);
 
@@ -147,11 +162,15 @@ impl VendorParser for Netflix {
         m.window = Some(Window::new(begin, end)?);
         m.summary = sentence.trim().to_string();
         m.stamp = email.date;
-        m.circuits = addresses(body).into_iter().map(|ip| CircuitImpact::new(ip, Impact::Outage)).collect();
+        m.circuits = addresses(body)
+            .into_iter()
+            .map(|ip| CircuitImpact::new(ip, Impact::Outage))
+            .collect();
         if m.circuits.is_empty() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "circuits" });
         }
-        m.maintenance_id = mnp_core::util::derive_id("netflix", &[&m.account, site, &begin.to_rfc3339()]);
+        m.maintenance_id =
+            mnp_core::util::derive_id("netflix", &[&m.account, site, &begin.to_rfc3339()]);
         Ok(vec![m])
     }
 
@@ -162,11 +181,14 @@ impl VendorParser for Netflix {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn mail(subject: &str, body: &str) -> Email {
-        let raw = format!("From: cdnetops@saasmail.netflix.com\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n\n{body}");
+        let raw = format!(
+            "From: cdnetops@saasmail.netflix.com\nSubject: {subject}\nDate: Mon, 4 Mar 2024 10:00:00 +0000\n\n{body}"
+        );
         Email::parse(raw.as_bytes()).unwrap()
     }
 
@@ -174,7 +196,12 @@ mod tests {
 
     #[test]
     fn offset_and_downtime_make_the_window() {
-        let ms = Netflix.parse(&mail("Netflix Open Connect - Scheduled Maintenance - Equinix FR5", BODY)).unwrap();
+        let ms = Netflix
+            .parse(&mail(
+                "Netflix Open Connect - Scheduled Maintenance - Equinix FR5",
+                BODY,
+            ))
+            .unwrap();
         let m = &ms[0];
         // 23:30 at +01:00 is 22:30 UTC; 2 hours of downtime
         let w = m.window.unwrap();
@@ -188,15 +215,30 @@ mod tests {
 
     #[test]
     fn cancellation_keeps_the_same_id() {
-        let a = Netflix.parse(&mail("Netflix Open Connect - Scheduled Maintenance - Equinix FR5", BODY)).unwrap();
-        let b = Netflix.parse(&mail("Netflix Open Connect - Cancelled Maintenance - Equinix FR5", BODY)).unwrap();
+        let a = Netflix
+            .parse(&mail(
+                "Netflix Open Connect - Scheduled Maintenance - Equinix FR5",
+                BODY,
+            ))
+            .unwrap();
+        let b = Netflix
+            .parse(&mail(
+                "Netflix Open Connect - Cancelled Maintenance - Equinix FR5",
+                BODY,
+            ))
+            .unwrap();
         assert_eq!(b[0].status, Status::Cancelled);
         assert_eq!(a[0].maintenance_id, b[0].maintenance_id);
     }
 
     #[test]
     fn other_mail_is_not_maintenance() {
-        let e = Netflix.parse(&mail("Open Connect partner survey", "Please rate our peering portal.\n")).unwrap_err();
+        let e = Netflix
+            .parse(&mail(
+                "Open Connect partner survey",
+                "Please rate our peering portal.\n",
+            ))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }

@@ -2,7 +2,10 @@
 
 use std::sync::LazyLock;
 
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 
@@ -57,13 +60,21 @@ inventory::submit! {
     }
 }
 
-static DEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
+static DEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
 static DOWNTIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(minute|min|hour|hr|day)").ok());
 static SEL_TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
 static SEL_TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
 
-const FORMATS: &[&str] = &["%b %d %Y %H:%M", "%b %d %Y %H:%M:%S", "%B %d %Y %H:%M", "%B %d %Y %H:%M:%S", "%d %b %Y %H:%M", "%Y-%m-%d %H:%M"];
+const FORMATS: &[&str] = &[
+    "%b %d %Y %H:%M",
+    "%b %d %Y %H:%M:%S",
+    "%B %d %Y %H:%M",
+    "%B %d %Y %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%Y-%m-%d %H:%M",
+];
 
 /// A table: (document index, table index in that document).
 type TableId = (usize, usize);
@@ -71,7 +82,9 @@ type TableId = (usize, usize);
 /// Table rows of a document as (table, cells), cells whitespace-collapsed.
 /// Each row belongs to its nearest enclosing table.
 fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
-    let (Some(table_sel), Some(tr)) = (SEL_TABLE.as_ref(), SEL_TR.as_ref()) else { return Vec::new() };
+    let (Some(table_sel), Some(tr)) = (SEL_TABLE.as_ref(), SEL_TR.as_ref()) else {
+        return Vec::new();
+    };
     let tables: Vec<ElementRef<'_>> = doc.select(table_sel).collect();
     doc.select(tr)
         .map(|row| {
@@ -85,7 +98,14 @@ fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
                 .children()
                 .filter_map(ElementRef::wrap)
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| c.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+                .map(|c| {
+                    c.text()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect();
             ((doc_index, table), cells)
         })
@@ -94,15 +114,36 @@ fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
 
 /// Circuit ids from the table whose header row has a `Circuit ID` cell.
 fn html_circuits(email: &Email) -> Vec<String> {
-    let all: Vec<_> = email.html_docs().iter().enumerate().flat_map(|(i, d)| rows(i, d)).collect();
-    let Some(pos) = all.iter().position(|(_, cells)| cells.iter().any(|c| c.eq_ignore_ascii_case("Circuit ID"))) else {
+    let all: Vec<_> = email
+        .html_docs()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| rows(i, d))
+        .collect();
+    let Some(pos) = all
+        .iter()
+        .position(|(_, cells)| cells.iter().any(|c| c.eq_ignore_ascii_case("Circuit ID")))
+    else {
         return Vec::new();
     };
-    let Some((table, header)) = all.get(pos) else { return Vec::new() };
-    let Some(ci) = header.iter().position(|c| c.eq_ignore_ascii_case("Circuit ID")) else { return Vec::new() };
+    let Some((table, header)) = all.get(pos) else {
+        return Vec::new();
+    };
+    let Some(ci) = header
+        .iter()
+        .position(|c| c.eq_ignore_ascii_case("Circuit ID"))
+    else {
+        return Vec::new();
+    };
     let mut out: Vec<String> = Vec::new();
     for (_, cells) in all.iter().skip(pos + 1).take_while(|(t, _)| t == table) {
-        let Some(id) = cells.get(ci).map(|s| s.trim()).filter(|s| !s.is_empty() && !s.starts_with("---")) else { continue };
+        let Some(id) = cells
+            .get(ci)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty() && !s.starts_with("---"))
+        else {
+            continue;
+        };
         if !out.iter().any(|x| x == id) {
             out.push(id.to_string());
         }
@@ -114,7 +155,10 @@ fn html_circuits(email: &Email) -> Vec<String> {
 /// `Circuit ID` header line (used when the mail has no HTML table).
 fn text_circuits(body: &str) -> Vec<String> {
     let mut lines = body.lines();
-    let Some(ci) = lines.by_ref().find_map(|l| l.split('\t').position(|c| c.trim().eq_ignore_ascii_case("Circuit ID"))) else {
+    let Some(ci) = lines.by_ref().find_map(|l| {
+        l.split('\t')
+            .position(|c| c.trim().eq_ignore_ascii_case("Circuit ID"))
+    }) else {
         return Vec::new();
     };
     lines
@@ -156,14 +200,22 @@ pub fn downtime_seconds(s: &str) -> Option<i64> {
 }
 
 fn parse_range(s: &str) -> Result<Window> {
-    let (b, e) = s.split_once(" - ").ok_or_else(|| Error::bad_value("window", s, "no ' - ' between begin and end"))?;
-    Window::new(dates::parse_datetime(b, FORMATS, None, "begin")?, dates::parse_datetime(e, FORMATS, None, "end")?)
+    let (b, e) = s
+        .split_once(" - ")
+        .ok_or_else(|| Error::bad_value("window", s, "no ' - ' between begin and end"))?;
+    Window::new(
+        dates::parse_datetime(b, FORMATS, None, "begin")?,
+        dates::parse_datetime(e, FORMATS, None, "end")?,
+    )
 }
 
 impl VendorParser for Verizon {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let body = email.text();
-        let Some(id) = text::label_value(body, &["Verizon MASTARS Request number", "MASTARS Request number"]) else {
+        let Some(id) = text::label_value(
+            body,
+            &["Verizon MASTARS Request number", "MASTARS Request number"],
+        ) else {
             return Err(Error::not_maintenance("no Verizon MASTARS request number"));
         };
         let mut m = Maintenance::new("verizon");
@@ -180,7 +232,11 @@ impl VendorParser for Verizon {
             .and_then(|c| c.get(1))
             .map(|g| g.as_str().trim().to_string())
             .unwrap_or_default();
-        let attention: Vec<&str> = body.lines().map(str::trim).filter(|l| l.to_ascii_lowercase().starts_with("attention")).collect();
+        let attention: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.to_ascii_lowercase().starts_with("attention"))
+            .collect();
         m.status = status_of(&attention.join(" "));
         m.summary = text::label_value(body, &["Description of Maintenance"]).unwrap_or_default();
         m.stamp = email.date;
@@ -195,13 +251,19 @@ impl VendorParser for Verizon {
         if ids.is_empty() {
             ids = text_circuits(body);
         }
-        m.circuits = ids.iter().map(|id| CircuitImpact::new(id, impact)).collect();
+        m.circuits = ids
+            .iter()
+            .map(|id| CircuitImpact::new(id, impact))
+            .collect();
         if m.circuits.is_empty() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "circuits" });
         }
         let mut ranges = text::label_values(body, &["Maintenance Date/Time (GMT)"]);
         if ranges.is_empty() {
-            ranges = text::label_values(body, &["Maintenance Date/Time (Local)", "Maintenance Date/Time"]);
+            ranges = text::label_values(
+                body,
+                &["Maintenance Date/Time (Local)", "Maintenance Date/Time"],
+            );
         }
         let mut windows: Vec<Window> = Vec::new();
         for r in &ranges {
@@ -232,11 +294,14 @@ impl VendorParser for Verizon {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
     fn mail(html: &str) -> Email {
-        let raw = format!("From: NO-REPLY-sched-maint@US.verizonbusiness.com\nSubject: Verizon Maintenance Notification\nDate: Mon, 4 Mar 2024 10:00:00 +0000\nContent-Type: text/html; charset=utf-8\n\n{html}");
+        let raw = format!(
+            "From: NO-REPLY-sched-maint@US.verizonbusiness.com\nSubject: Verizon Maintenance Notification\nDate: Mon, 4 Mar 2024 10:00:00 +0000\nContent-Type: text/html; charset=utf-8\n\n{html}"
+        );
         Email::parse(raw.as_bytes()).unwrap()
     }
 
@@ -254,20 +319,39 @@ mod tests {
     #[test]
     fn gmt_line_wins_and_empty_cells_do_not_shift_columns() {
         let gmt = "<tr><td>Maintenance Date/Time (GMT):</td></tr><tr><td>Mar 12 2024 05:00 GMT - Mar 12 2024 11:00 GMT</td></tr>";
-        let ms = Verizon.parse(&mail(&html("", gmt, "Mar 12 2024 00:00 CDT - Mar 12 2024 06:00 CDT"))).unwrap();
+        let ms = Verizon
+            .parse(&mail(&html(
+                "",
+                gmt,
+                "Mar 12 2024 00:00 CDT - Mar 12 2024 06:00 CDT",
+            )))
+            .unwrap();
         let m = &ms[0];
         assert_eq!(m.status, Status::Confirmed);
         assert_eq!(m.account, "Fabrikam Corp");
-        assert_eq!(m.window.unwrap().begin().to_rfc3339(), "2024-03-12T05:00:00+00:00");
+        assert_eq!(
+            m.window.unwrap().begin().to_rfc3339(),
+            "2024-03-12T05:00:00+00:00"
+        );
         assert_eq!(m.impact_seconds, Some(2_700));
-        let ids: Vec<&str> = m.circuits.iter().map(|c| c.vendor_circuit_id.as_str()).collect();
+        let ids: Vec<&str> = m
+            .circuits
+            .iter()
+            .map(|c| c.vendor_circuit_id.as_str())
+            .collect();
         assert_eq!(ids, ["V7788123", "V7788124"]);
     }
 
     #[test]
     fn local_line_with_zone_is_the_fallback() {
         // 00:00 CDT (UTC-5) = 05:00 UTC
-        let ms = Verizon.parse(&mail(&html("", "", "Mar 12 2024 00:00 CDT - Mar 12 2024 06:00 CDT"))).unwrap();
+        let ms = Verizon
+            .parse(&mail(&html(
+                "",
+                "",
+                "Mar 12 2024 00:00 CDT - Mar 12 2024 06:00 CDT",
+            )))
+            .unwrap();
         let w = ms[0].window.unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-03-12T05:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-03-12T11:00:00+00:00");
@@ -275,10 +359,26 @@ mod tests {
 
     #[test]
     fn attention_paragraphs() {
-        assert_eq!(status_of("Attention: Due to unforeseen circumstances, this maintenance was not completed, and may be rescheduled"), Status::Cancelled);
-        assert_eq!(status_of("Attention: This request has been rescheduled from Dec 07 2021 19:00 GMT to Dec 07 2021 04:00 GMT"), Status::Rescheduled);
-        assert_eq!(status_of("Attention: This maintenance has been cancelled."), Status::Cancelled);
-        assert_eq!(status_of("Attention: This maintenance has been completed."), Status::Completed);
+        assert_eq!(
+            status_of(
+                "Attention: Due to unforeseen circumstances, this maintenance was not completed, and may be rescheduled"
+            ),
+            Status::Cancelled
+        );
+        assert_eq!(
+            status_of(
+                "Attention: This request has been rescheduled from Dec 07 2021 19:00 GMT to Dec 07 2021 04:00 GMT"
+            ),
+            Status::Rescheduled
+        );
+        assert_eq!(
+            status_of("Attention: This maintenance has been cancelled."),
+            Status::Cancelled
+        );
+        assert_eq!(
+            status_of("Attention: This maintenance has been completed."),
+            Status::Completed
+        );
         assert_eq!(status_of(""), Status::Confirmed);
         assert_eq!(downtime_seconds("5 Hour(s)"), Some(18_000));
         assert_eq!(downtime_seconds("7 Hours"), Some(25_200));
@@ -286,7 +386,11 @@ mod tests {
 
     #[test]
     fn survey_is_not_maintenance() {
-        let e = Verizon.parse(&mail("<p>Tell us how we did: take our 2-minute survey.</p>")).unwrap_err();
+        let e = Verizon
+            .parse(&mail(
+                "<p>Tell us how we did: take our 2-minute survey.</p>",
+            ))
+            .unwrap_err();
         assert!(e.is_not_maintenance());
     }
 }
