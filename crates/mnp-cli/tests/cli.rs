@@ -60,7 +60,7 @@ fn maintenance_view_and_directory_walk() {
     let lines: Vec<serde_json::Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let ids: Vec<&str> = lines.iter().filter_map(|l| l["maintenanceId"].as_str()).collect();
-    assert_eq!(ids, ["PWIC20871", "PWIC20955"]);
+    assert_eq!(ids, ["PWIC20871", "PWIC20955", "PWIC21410"]);
     assert_eq!(lines.iter().filter(|l| l.get("ignored").is_some()).count(), 1);
 }
 
@@ -153,7 +153,7 @@ fn vendors_page_is_fresh() {
     let out = mnp().current_dir(&repo).args(["vendors", "docs"]).output().unwrap();
     assert!(out.status.success());
     let now = String::from_utf8(out.stdout).unwrap();
-    assert!(now.contains("| `fiberprovider` | Fiber Provider | fiberprovider.com | text | 2 (1) |"), "{now}");
+    assert!(now.contains("| `fiberprovider` | Fiber Provider | fiberprovider.com | text, csv, xlsx | 3 (1) |"), "{now}");
     let page = std::fs::read_to_string(repo.join("docs/vendors.md")).unwrap_or_default();
     assert!(page == now, "docs/vendors.md is stale: regenerate with `cargo run -q -p mnp-cli -- vendors docs > docs/vendors.md`");
 }

@@ -44,7 +44,7 @@ inventory::submit! {
         carrier: "Fiber Provider",
         senders: &["fiberprovider.com"],
         subjects: &[r"Notification from Fiber Provider"],
-        formats: &["text"],
+        formats: &["text", "csv", "xlsx"],
         doc: DOC,
         fallback: false,
         parser: &FiberProvider,
