@@ -38,10 +38,18 @@ fn load_file(opts: &GlobalOpts) -> anyhow::Result<(Option<PathBuf>, FileConfig)>
         .config
         .clone()
         .or_else(|| std::env::var_os("MNP_CONFIG").map(PathBuf::from))
-        .or_else(|| Path::new("mnp.toml").is_file().then(|| PathBuf::from("mnp.toml")));
-    let Some(path) = path else { return Ok((None, FileConfig::default())) };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config {}", path.display()))?;
-    let cfg: FileConfig = toml::from_str(&text).with_context(|| format!("bad config {}", path.display()))?;
+        .or_else(|| {
+            Path::new("mnp.toml")
+                .is_file()
+                .then(|| PathBuf::from("mnp.toml"))
+        });
+    let Some(path) = path else {
+        return Ok((None, FileConfig::default()));
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read config {}", path.display()))?;
+    let cfg: FileConfig =
+        toml::from_str(&text).with_context(|| format!("bad config {}", path.display()))?;
     Ok((Some(path), cfg))
 }
 
@@ -51,9 +59,17 @@ fn load_file(opts: &GlobalOpts) -> anyhow::Result<(Option<PathBuf>, FileConfig)>
 pub fn registry(opts: &GlobalOpts) -> anyhow::Result<Registry> {
     let mut reg = mnp_parsers::registry();
     let (path, cfg) = load_file(opts)?;
-    let base = path.as_deref().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
-    let dirs: Vec<PathBuf> =
-        cfg.plugin_dirs.iter().map(|d| base.join(d)).chain(opts.plugin_dirs.iter().cloned()).collect();
+    let base = path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let dirs: Vec<PathBuf> = cfg
+        .plugin_dirs
+        .iter()
+        .map(|d| base.join(d))
+        .chain(opts.plugin_dirs.iter().cloned())
+        .collect();
     for dir in dirs {
         for (file, res) in mnp_plugin::host::load_dir(&dir, &mut reg) {
             if let Err(e) = res {

@@ -17,7 +17,10 @@ pub struct Item {
 /// Files a directory walk picks up.
 fn is_mail_file(p: &Path) -> bool {
     matches!(
-        p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
         Some("eml" | "mbox" | "msg" | "mail")
     )
 }
@@ -31,9 +34,16 @@ pub struct Inputs {
 
 impl Inputs {
     pub fn new(paths: &[PathBuf]) -> Inputs {
-        let pending: VecDeque<PathBuf> =
-            if paths.is_empty() { [PathBuf::from("-")].into() } else { paths.iter().cloned().collect() };
-        Inputs { pending, queue: VecDeque::new(), stdin_done: false }
+        let pending: VecDeque<PathBuf> = if paths.is_empty() {
+            [PathBuf::from("-")].into()
+        } else {
+            paths.iter().cloned().collect()
+        };
+        Inputs {
+            pending,
+            queue: VecDeque::new(),
+            stdin_done: false,
+        }
     }
 
     fn expand(&mut self, path: PathBuf) {
@@ -45,18 +55,25 @@ impl Inputs {
             let mut buf = Vec::new();
             match io::stdin().lock().read_to_end(&mut buf) {
                 Ok(_) => self.push_bytes("-".into(), buf),
-                Err(e) => self.queue.push_back(Item { source: "-".into(), bytes: Err(e) }),
+                Err(e) => self.queue.push_back(Item {
+                    source: "-".into(),
+                    bytes: Err(e),
+                }),
             }
             return;
         }
         match fs::metadata(&path) {
             Ok(md) if md.is_dir() => match fs::read_dir(&path) {
                 Ok(rd) => {
-                    let mut children: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                    let mut children: Vec<PathBuf> =
+                        rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
                     children.sort();
                     // depth-first, in name order
                     for c in children.into_iter().rev() {
-                        let hidden = c.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+                        let hidden = c
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'));
                         if hidden {
                             continue;
                         }
@@ -65,26 +82,41 @@ impl Inputs {
                         }
                     }
                 }
-                Err(e) => self.queue.push_back(Item { source: path.display().to_string(), bytes: Err(e) }),
+                Err(e) => self.queue.push_back(Item {
+                    source: path.display().to_string(),
+                    bytes: Err(e),
+                }),
             },
             Ok(_) => {
                 let src = path.display().to_string();
                 match fs::read(&path) {
                     Ok(b) => self.push_bytes(src, b),
-                    Err(e) => self.queue.push_back(Item { source: src, bytes: Err(e) }),
+                    Err(e) => self.queue.push_back(Item {
+                        source: src,
+                        bytes: Err(e),
+                    }),
                 }
             }
-            Err(e) => self.queue.push_back(Item { source: path.display().to_string(), bytes: Err(e) }),
+            Err(e) => self.queue.push_back(Item {
+                source: path.display().to_string(),
+                bytes: Err(e),
+            }),
         }
     }
 
     fn push_bytes(&mut self, source: String, bytes: Vec<u8>) {
         if is_mbox(&bytes) {
             for (i, m) in split_mbox(&bytes).into_iter().enumerate() {
-                self.queue.push_back(Item { source: format!("{source}#{}", i + 1), bytes: Ok(m) });
+                self.queue.push_back(Item {
+                    source: format!("{source}#{}", i + 1),
+                    bytes: Ok(m),
+                });
             }
         } else {
-            self.queue.push_back(Item { source, bytes: Ok(bytes) });
+            self.queue.push_back(Item {
+                source,
+                bytes: Ok(bytes),
+            });
         }
     }
 }
@@ -122,7 +154,11 @@ pub fn split_mbox(bytes: &[u8]) -> Vec<Vec<u8>> {
         let Some(m) = cur.as_mut() else { continue };
         let unquoted = {
             let n = line.iter().take_while(|b| **b == b'>').count();
-            if n > 0 && line.get(n..).is_some_and(|r| r.starts_with(b"From ")) { &line[1..] } else { line }
+            if n > 0 && line.get(n..).is_some_and(|r| r.starts_with(b"From ")) {
+                &line[1..]
+            } else {
+                line
+            }
         };
         m.extend_from_slice(unquoted);
     }

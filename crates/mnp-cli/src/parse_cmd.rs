@@ -51,22 +51,44 @@ enum Format {
 
 /// What happened to one mail.
 enum Outcome {
-    Parsed { parser: String, maintenances: Vec<Maintenance> },
-    Ignored { parser: Option<String>, error: Error },
-    Failed { error: String, kind: &'static str },
+    Parsed {
+        parser: String,
+        maintenances: Vec<Maintenance>,
+    },
+    Ignored {
+        parser: Option<String>,
+        error: Error,
+    },
+    Failed {
+        error: String,
+        kind: &'static str,
+    },
 }
 
 fn parse_one(reg: &Registry, item: &Item, vendor: Option<&str>) -> Outcome {
     let bytes = match &item.bytes {
         Ok(b) => b,
-        Err(e) => return Outcome::Failed { error: format!("cannot read: {e}"), kind: "io" },
+        Err(e) => {
+            return Outcome::Failed {
+                error: format!("cannot read: {e}"),
+                kind: "io",
+            };
+        }
     };
     let email = match Email::parse(bytes) {
         Ok(e) => e,
-        Err(e) => return Outcome::Failed { kind: e.kind(), error: e.to_string() },
+        Err(e) => {
+            return Outcome::Failed {
+                kind: e.kind(),
+                error: e.to_string(),
+            };
+        }
     };
     match reg.parse(&email, vendor) {
-        Ok(p) => Outcome::Parsed { parser: p.parser, maintenances: p.maintenances },
+        Ok(p) => Outcome::Parsed {
+            parser: p.parser,
+            maintenances: p.maintenances,
+        },
         Err(e) if e.is_not_maintenance() => {
             let parser = match &e {
                 Error::Parser { parser, .. } => Some(parser.clone()),
@@ -74,7 +96,10 @@ fn parse_one(reg: &Registry, item: &Item, vendor: Option<&str>) -> Outcome {
             };
             Outcome::Ignored { parser, error: e }
         }
-        Err(e) => Outcome::Failed { kind: e.kind(), error: e.to_string() },
+        Err(e) => Outcome::Failed {
+            kind: e.kind(),
+            error: e.to_string(),
+        },
     }
 }
 
@@ -102,7 +127,6 @@ fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
 }
 
 pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
-
     if let Some(v) = &args.vendor {
         if reg.get(v).is_none() {
             anyhow::bail!("unknown vendor {v:?} (see `mnp vendors list`)");
@@ -137,10 +161,18 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
             break;
         }
         let vendor = args.vendor.as_deref();
-        let outcomes: Vec<Outcome> = pool.install(|| chunk.par_iter().map(|it| parse_one(&reg, it, vendor)).collect());
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|it| parse_one(&reg, it, vendor))
+                .collect()
+        });
         for (item, outcome) in chunk.iter().zip(outcomes) {
             match outcome {
-                Outcome::Parsed { parser, maintenances } => match args.format {
+                Outcome::Parsed {
+                    parser,
+                    maintenances,
+                } => match args.format {
                     Format::Json => {
                         for r in records(args.view, &item.source, &maintenances) {
                             if !first {
@@ -201,20 +233,46 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
         Format::Jsonl => {}
     }
     out.flush()?;
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn table_row(parser: &str, m: &Maintenance) -> [String; 6] {
     let (b, e) = match m.window {
-        Some(w) => (w.begin().format("%Y-%m-%d %H:%MZ").to_string(), w.end().format("%Y-%m-%d %H:%MZ").to_string()),
+        Some(w) => (
+            w.begin().format("%Y-%m-%d %H:%MZ").to_string(),
+            w.end().format("%Y-%m-%d %H:%MZ").to_string(),
+        ),
         None => ("-".into(), "-".into()),
     };
-    let circuits = m.circuits.iter().map(|c| format!("{} ({})", c.vendor_circuit_id, c.impact)).collect::<Vec<_>>().join(", ");
-    [parser.to_string(), m.maintenance_id.clone(), m.status.to_string(), b, e, circuits]
+    let circuits = m
+        .circuits
+        .iter()
+        .map(|c| format!("{} ({})", c.vendor_circuit_id, c.impact))
+        .collect::<Vec<_>>()
+        .join(", ");
+    [
+        parser.to_string(),
+        m.maintenance_id.clone(),
+        m.status.to_string(),
+        b,
+        e,
+        circuits,
+    ]
 }
 
 pub fn write_table(out: &mut impl Write, rows: &[[String; 6]]) -> io::Result<()> {
-    let head = ["VENDOR", "MAINTENANCE", "STATUS", "BEGIN (UTC)", "END (UTC)", "CIRCUITS"];
+    let head = [
+        "VENDOR",
+        "MAINTENANCE",
+        "STATUS",
+        "BEGIN (UTC)",
+        "END (UTC)",
+        "CIRCUITS",
+    ];
     let mut w = head.map(|h| h.chars().count());
     for r in rows {
         for (i, c) in r.iter().enumerate() {

@@ -17,7 +17,9 @@ fn fill(t: &str, id: &str, carrier: &str, sender: &str) -> String {
         .split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect();
     t.replace("{{ID}}", id)
@@ -28,7 +30,12 @@ fn fill(t: &str, id: &str, carrier: &str, sender: &str) -> String {
 }
 
 /// Write the files; returns the paths written.
-pub fn new_vendor(repo: &Path, id: &str, sender: &str, carrier: Option<&str>) -> anyhow::Result<Vec<String>> {
+pub fn new_vendor(
+    repo: &Path,
+    id: &str,
+    sender: &str,
+    carrier: Option<&str>,
+) -> anyhow::Result<Vec<String>> {
     let kebab = regex_lite_kebab(id);
     if !kebab {
         bail!("vendor id {id:?} must be kebab-case (a-z, 0-9, single dashes), e.g. crown-castle");
@@ -38,26 +45,42 @@ pub fn new_vendor(repo: &Path, id: &str, sender: &str, carrier: Option<&str>) ->
         bail!("sender {sender:?} must be a domain such as carrier.example");
     }
     let carrier = carrier.map(str::to_string).unwrap_or_else(|| {
-        id.split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect::<Vec<_>>().join(" ")
+        id.split('-')
+            .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+            .collect::<Vec<_>>()
+            .join(" ")
     });
     let module = id.replace('-', "_");
     let vendors = repo.join("crates/mnp-parsers/src/vendors");
     let file = vendors.join(format!("{module}.rs"));
     let corpus = repo.join("corpus").join(id);
     if !vendors.is_dir() {
-        bail!("{} is not an mnp checkout (no crates/mnp-parsers/src/vendors)", repo.display());
+        bail!(
+            "{} is not an mnp checkout (no crates/mnp-parsers/src/vendors)",
+            repo.display()
+        );
     }
     if file.exists() || corpus.exists() {
-        bail!("vendor {id} already exists ({} or {})", file.display(), corpus.display());
+        bail!(
+            "vendor {id} already exists ({} or {})",
+            file.display(),
+            corpus.display()
+        );
     }
     let modrs = vendors.join("mod.rs");
-    let old = fs::read_to_string(&modrs).with_context(|| format!("cannot read {}", modrs.display()))?;
+    let old =
+        fs::read_to_string(&modrs).with_context(|| format!("cannot read {}", modrs.display()))?;
     let mut lines: Vec<String> = old.lines().map(str::to_string).collect();
     let new_line = format!("pub mod {module};");
     let pos = lines
         .iter()
         .position(|l| l.starts_with("pub mod ") && l.as_str() > new_line.as_str())
-        .or_else(|| lines.iter().rposition(|l| l.starts_with("pub mod ")).map(|p| p + 1))
+        .or_else(|| {
+            lines
+                .iter()
+                .rposition(|l| l.starts_with("pub mod "))
+                .map(|p| p + 1)
+        })
         .unwrap_or(lines.len());
     lines.insert(pos, new_line);
     fs::create_dir_all(&corpus)?;
@@ -80,5 +103,9 @@ pub fn new_vendor(repo: &Path, id: &str, sender: &str, carrier: Option<&str>) ->
 
 fn regex_lite_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }

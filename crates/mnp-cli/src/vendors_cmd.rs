@@ -4,8 +4,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use mnp_core::Registry;
 use clap::{Subcommand, ValueEnum};
+use mnp_core::Registry;
 use serde_json::json;
 
 #[derive(Subcommand, Debug)]
@@ -50,10 +50,11 @@ pub enum ListFormat {
 }
 
 pub fn run(cmd: VendorsCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
-
     let mut out = io::stdout().lock();
     match cmd {
-        VendorsCmd::List { format: ListFormat::Json } => {
+        VendorsCmd::List {
+            format: ListFormat::Json,
+        } => {
             let v: Vec<_> = reg
                 .entries()
                 .iter()
@@ -68,27 +69,68 @@ pub fn run(cmd: VendorsCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
-        VendorsCmd::List { format: ListFormat::Table } => {
-            let idw = reg.entries().iter().map(|e| e.id.len()).max().unwrap_or(2).max(2);
-            let cw = reg.entries().iter().map(|e| e.carrier.len()).max().unwrap_or(7).max(7);
-            writeln!(out, "{:<idw$}  {:<cw$}  {:<10}  SENDERS", "ID", "CARRIER", "ORIGIN")?;
+        VendorsCmd::List {
+            format: ListFormat::Table,
+        } => {
+            let idw = reg
+                .entries()
+                .iter()
+                .map(|e| e.id.len())
+                .max()
+                .unwrap_or(2)
+                .max(2);
+            let cw = reg
+                .entries()
+                .iter()
+                .map(|e| e.carrier.len())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            writeln!(
+                out,
+                "{:<idw$}  {:<cw$}  {:<10}  SENDERS",
+                "ID", "CARRIER", "ORIGIN"
+            )?;
             for e in reg.entries() {
-                writeln!(out, "{:<idw$}  {:<cw$}  {:<10}  {}", e.id, e.carrier, e.origin.to_string(), e.senders.join(", "))?;
+                writeln!(
+                    out,
+                    "{:<idw$}  {:<cw$}  {:<10}  {}",
+                    e.id,
+                    e.carrier,
+                    e.origin.to_string(),
+                    e.senders.join(", ")
+                )?;
             }
         }
         VendorsCmd::Docs { corpus } => write!(out, "{}", vendors_page(reg, &corpus))?,
-        VendorsCmd::New { id, sender, carrier, repo } => {
+        VendorsCmd::New {
+            id,
+            sender,
+            carrier,
+            repo,
+        } => {
             for p in crate::scaffold::new_vendor(&repo, &id, &sender, carrier.as_deref())? {
                 writeln!(out, "wrote {p}")?;
             }
-            writeln!(out, "next: edit the parser and fixtures, then `MNP_CORPUS_FILTER={id} INSTA_UPDATE=always cargo test -p mnp-parsers --test corpus` and review the snapshots")?;
+            writeln!(
+                out,
+                "next: edit the parser and fixtures, then `MNP_CORPUS_FILTER={id} INSTA_UPDATE=always cargo test -p mnp-parsers --test corpus` and review the snapshots"
+            )?;
         }
         VendorsCmd::Show { id } => {
             let Some(e) = reg.get(&id) else {
                 anyhow::bail!("unknown vendor {id:?} (see `mnp vendors list`)");
             };
-            writeln!(out, "{} — {}\norigin: {}\nsenders: {}\nsubjects: {}\nformats: {}\n", e.id, e.carrier, e.origin,
-                e.senders.join(", "), e.subject_patterns.join(" | "), e.formats.join(", "))?;
+            writeln!(
+                out,
+                "{} — {}\norigin: {}\nsenders: {}\nsubjects: {}\nformats: {}\n",
+                e.id,
+                e.carrier,
+                e.origin,
+                e.senders.join(", "),
+                e.subject_patterns.join(" | "),
+                e.formats.join(", ")
+            )?;
             writeln!(out, "{}", e.doc.trim_end())?;
         }
     }
@@ -98,21 +140,39 @@ pub fn run(cmd: VendorsCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
 fn fixture_count(corpus: &Path, id: &str) -> (usize, usize) {
     let count = |d: &Path| {
         std::fs::read_dir(d)
-            .map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .count()
+            })
             .unwrap_or(0)
     };
-    (count(&corpus.join(id)), count(&corpus.join(id).join("reject")))
+    (
+        count(&corpus.join(id)),
+        count(&corpus.join(id).join("reject")),
+    )
 }
 
 /// The vendor reference page, generated from the registered descriptors.
 pub fn vendors_page(reg: &Registry, corpus: &Path) -> String {
-    let mut s = String::from("# Vendors\n\nGenerated from the parser descriptors by `mnp vendors docs > docs/vendors.md`; a test fails when\nthis page is stale. Details per vendor: `mnp vendors show ID`.\n\n");
+    let mut s = String::from(
+        "# Vendors\n\nGenerated from the parser descriptors by `mnp vendors docs > docs/vendors.md`; a test fails when\nthis page is stale. Details per vendor: `mnp vendors show ID`.\n\n",
+    );
     s.push_str(&format!("{} parsers registered.\n\n", reg.len()));
     s.push_str("| id | carrier | senders | formats | fixtures (reject) | aliases | origin |\n|---|---|---|---|---|---|---|\n");
     for e in reg.entries() {
         let (n, r) = fixture_count(corpus, &e.id);
-        let aliases: Vec<&str> = reg.aliases().iter().filter(|(_, id)| **id == e.id).map(|(a, _)| a.as_str()).collect();
-        let senders = if e.senders.is_empty() { "(content signature)".to_string() } else { e.senders.join(", ") };
+        let aliases: Vec<&str> = reg
+            .aliases()
+            .iter()
+            .filter(|(_, id)| **id == e.id)
+            .map(|(a, _)| a.as_str())
+            .collect();
+        let senders = if e.senders.is_empty() {
+            "(content signature)".to_string()
+        } else {
+            e.senders.join(", ")
+        };
         s.push_str(&format!(
             "| `{}` | {} | {} | {} | {n} ({r}) | {} | {} |\n",
             e.id,

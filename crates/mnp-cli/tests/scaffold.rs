@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -28,7 +31,10 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn mnp(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mnp")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_mnp"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -41,15 +47,47 @@ fn scaffolded_vendor_builds_and_passes_its_tests() {
     for f in ["Cargo.toml", "Cargo.lock", "README.md"] {
         fs::copy(repo().join(f), tmp.join(f)).unwrap();
     }
-    let out = mnp(&["vendors", "new", "acme-fiber", "--sender", "acme-fiber.example", "--repo", tmp.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(fs::read_to_string(tmp.join("crates/mnp-parsers/src/vendors/mod.rs")).unwrap().contains("pub mod acme_fiber;"));
+    let out = mnp(&[
+        "vendors",
+        "new",
+        "acme-fiber",
+        "--sender",
+        "acme-fiber.example",
+        "--repo",
+        tmp.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        fs::read_to_string(tmp.join("crates/mnp-parsers/src/vendors/mod.rs"))
+            .unwrap()
+            .contains("pub mod acme_fiber;")
+    );
     assert!(tmp.join("corpus/acme-fiber/template-planned.eml").is_file());
 
     // A second run must refuse to overwrite; bad ids are refused.
-    let again = mnp(&["vendors", "new", "acme-fiber", "--sender", "acme-fiber.example", "--repo", tmp.to_str().unwrap()]);
+    let again = mnp(&[
+        "vendors",
+        "new",
+        "acme-fiber",
+        "--sender",
+        "acme-fiber.example",
+        "--repo",
+        tmp.to_str().unwrap(),
+    ]);
     assert_eq!(again.status.code(), Some(2));
-    let bad = mnp(&["vendors", "new", "Acme_Fiber", "--sender", "x.example", "--repo", tmp.to_str().unwrap()]);
+    let bad = mnp(&[
+        "vendors",
+        "new",
+        "Acme_Fiber",
+        "--sender",
+        "x.example",
+        "--repo",
+        tmp.to_str().unwrap(),
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("kebab-case"));
 
@@ -59,7 +97,17 @@ fn scaffolded_vendor_builds_and_passes_its_tests() {
         .env("CARGO_TARGET_DIR", repo().join("target/scaffold-test"))
         .env("MNP_CORPUS_FILTER", "acme-fiber")
         .env("CI", "true") // insta: never write snapshots, fail on a mismatch
-        .args(["test", "--quiet", "--locked", "-p", "mnp-parsers", "--test", "corpus", "--test", "registry"])
+        .args([
+            "test",
+            "--quiet",
+            "--locked",
+            "-p",
+            "mnp-parsers",
+            "--test",
+            "corpus",
+            "--test",
+            "registry",
+        ])
         .output()
         .unwrap();
     assert!(

@@ -28,7 +28,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_size: 25 * 1024 * 1024, max_depth: 32 }
+        Limits {
+            max_size: 25 * 1024 * 1024,
+            max_depth: 32,
+        }
     }
 }
 
@@ -80,7 +83,10 @@ impl Part {
     pub fn is_calendar(&self) -> bool {
         self.mime == "text/calendar"
             || self.mime == "application/ics"
-            || self.filename.as_deref().is_some_and(|f| f.to_ascii_lowercase().ends_with(".ics"))
+            || self
+                .filename
+                .as_deref()
+                .is_some_and(|f| f.to_ascii_lowercase().ends_with(".ics"))
     }
 }
 
@@ -128,7 +134,10 @@ impl Email {
     /// Decode a message with explicit limits.
     pub fn parse_with(raw: &[u8], limits: &Limits) -> Result<Email> {
         if raw.len() > limits.max_size {
-            return Err(Error::TooLarge { size: raw.len(), limit: limits.max_size });
+            return Err(Error::TooLarge {
+                size: raw.len(),
+                limit: limits.max_size,
+            });
         }
         decode(raw, limits, 0)
     }
@@ -142,8 +151,10 @@ impl Email {
     /// Every sender-ish address: From, Sender, Reply-To, then the same for
     /// forwarded messages.
     pub fn senders(&self) -> Vec<&Mailbox> {
-        let mut v: Vec<&Mailbox> =
-            [&self.from, &self.sender, &self.reply_to].into_iter().flatten().collect();
+        let mut v: Vec<&Mailbox> = [&self.from, &self.sender, &self.reply_to]
+            .into_iter()
+            .flatten()
+            .collect();
         for f in &self.forwarded {
             v.extend(f.senders());
         }
@@ -162,7 +173,10 @@ impl Email {
 
     /// A header value by case-insensitive name (first occurrence).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Text bodies of the given MIME type, not attachments, this message only.
@@ -176,8 +190,12 @@ impl Email {
     /// All `text/html` part texts (including attached HTML), this message first,
     /// then forwarded messages.
     pub fn html_sources(&self) -> Vec<&str> {
-        let mut v: Vec<&str> =
-            self.parts.iter().filter(|p| p.is_html()).filter_map(|p| p.text.as_deref()).collect();
+        let mut v: Vec<&str> = self
+            .parts
+            .iter()
+            .filter(|p| p.is_html())
+            .filter_map(|p| p.text.as_deref())
+            .collect();
         for f in &self.forwarded {
             v.extend(f.html_sources());
         }
@@ -192,8 +210,12 @@ impl Email {
 
     /// iCalendar texts from any part (body or attachment), then forwarded messages.
     pub fn calendars(&self) -> Vec<&str> {
-        let mut v: Vec<&str> =
-            self.parts.iter().filter(|p| p.is_calendar()).filter_map(|p| p.text.as_deref()).collect();
+        let mut v: Vec<&str> = self
+            .parts
+            .iter()
+            .filter(|p| p.is_calendar())
+            .filter_map(|p| p.text.as_deref())
+            .collect();
         for f in &self.forwarded {
             v.extend(f.calendars());
         }
@@ -202,7 +224,9 @@ impl Email {
 
     /// Attachments (parts with a disposition of attachment or a file name).
     pub fn attachments(&self) -> impl Iterator<Item = &Part> {
-        self.parts.iter().filter(|p| p.is_attachment || p.filename.is_some())
+        self.parts
+            .iter()
+            .filter(|p| p.is_attachment || p.filename.is_some())
     }
 
     /// The readable text of the message: every plain-text body; when a
@@ -223,7 +247,11 @@ impl Email {
                 // message's HTML parts, in part order.
                 let docs = self.html_docs();
                 let mut k = 0;
-                for p in self.parts.iter().filter(|p| p.is_html() && p.text.is_some()) {
+                for p in self
+                    .parts
+                    .iter()
+                    .filter(|p| p.is_html() && p.text.is_some())
+                {
                     if !p.is_attachment {
                         if let Some(d) = docs.get(k) {
                             out.push_str(&html::doc_to_text(d));
@@ -259,7 +287,10 @@ fn mailbox_of(parsed: &ParsedMail<'_>, name: &str) -> Option<Mailbox> {
         for a in list.iter() {
             match a {
                 mailparse::MailAddr::Single(s) => {
-                    return Some(Mailbox { name: s.display_name.clone(), address: s.addr.clone() });
+                    return Some(Mailbox {
+                        name: s.display_name.clone(),
+                        address: s.addr.clone(),
+                    });
                 }
                 mailparse::MailAddr::Group(g) => {
                     if let Some(s) = g.addrs.first() {
@@ -277,7 +308,10 @@ fn mailbox_of(parsed: &ParsedMail<'_>, name: &str) -> Option<Mailbox> {
     let token = value
         .split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == ',' || c == '"')
         .find(|t| t.contains('@'))?;
-    Some(Mailbox { name: None, address: token.to_string() })
+    Some(Mailbox {
+        name: None,
+        address: token.to_string(),
+    })
 }
 
 fn mailparse_err(e: mailparse::MailParseError) -> Error {
@@ -291,26 +325,42 @@ fn mailparse_err(e: mailparse::MailParseError) -> Error {
 
 fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::Malformed { reason: "empty message".into() });
+        return Err(Error::Malformed {
+            reason: "empty message".into(),
+        });
     }
     if !starts_with_header(raw) {
-        return Err(Error::Malformed { reason: "not a mail message: no header block".into() });
+        return Err(Error::Malformed {
+            reason: "not a mail message: no header block".into(),
+        });
     }
     let raw = strip_mbox_separator(raw);
     let parsed = mailparse::parse_mail(raw).map_err(mailparse_err)?;
     if parsed.headers.is_empty() {
-        return Err(Error::Malformed { reason: "no header block".into() });
+        return Err(Error::Malformed {
+            reason: "no header block".into(),
+        });
     }
-    let headers: Vec<(String, String)> =
-        parsed.headers.iter().map(|h| (h.get_key(), h.get_value())).collect();
-    let subject = parsed.headers.get_first_value("Subject").unwrap_or_default();
+    let headers: Vec<(String, String)> = parsed
+        .headers
+        .iter()
+        .map(|h| (h.get_key(), h.get_value()))
+        .collect();
+    let subject = parsed
+        .headers
+        .get_first_value("Subject")
+        .unwrap_or_default();
     let date = parsed
         .headers
         .get_first_value("Date")
         .and_then(|d| mailparse::dateparse(&d).ok())
         .and_then(|ts| Utc.timestamp_opt(ts, 0).single());
     let message_id = parsed.headers.get_first_value("Message-ID").map(|m| {
-        m.trim().trim_start_matches('<').trim_end_matches('>').trim().to_string()
+        m.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim()
+            .to_string()
     });
     let mut email = Email {
         from: mailbox_of(&parsed, "From"),
@@ -346,7 +396,10 @@ fn strip_mbox_separator(raw: &[u8]) -> &[u8] {
 /// True when the first line is an RFC 5322 header field (`Name: value`, the
 /// name printable ASCII without spaces) — what every mail starts with.
 fn starts_with_header(raw: &[u8]) -> bool {
-    let start = raw.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(raw.len());
+    let start = raw
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(raw.len());
     let mut rest = raw.get(start..).unwrap_or_default();
     let mut line = &rest[..rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len())];
     if line.starts_with(b"From ") {
@@ -362,7 +415,9 @@ fn starts_with_header(raw: &[u8]) -> bool {
 
 fn walk(p: &ParsedMail<'_>, limits: &Limits, depth: usize, email: &mut Email) -> Result<()> {
     if depth > limits.max_depth {
-        return Err(Error::TooDeep { limit: limits.max_depth });
+        return Err(Error::TooDeep {
+            limit: limits.max_depth,
+        });
     }
     let mime = p.ctype.mimetype.to_ascii_lowercase();
     if mime.starts_with("multipart/") {
@@ -418,8 +473,18 @@ fn walk(p: &ParsedMail<'_>, limits: &Limits, depth: usize, email: &mut Email) ->
             let f = f.to_ascii_lowercase();
             f.ends_with(".ics") || f.ends_with(".csv") || f.ends_with(".txt")
         });
-    let text = if texty { Some(decode_text(p, &data)) } else { None };
-    email.parts.push(Part { mime, filename, is_attachment, data, text });
+    let text = if texty {
+        Some(decode_text(p, &data))
+    } else {
+        None
+    };
+    email.parts.push(Part {
+        mime,
+        filename,
+        is_attachment,
+        data,
+        text,
+    });
     Ok(())
 }
 

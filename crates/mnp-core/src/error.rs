@@ -91,7 +91,11 @@ pub enum Error {
 
 impl Error {
     /// Shorthand for [`Error::BadValue`], truncating long values.
-    pub fn bad_value(field: &'static str, value: impl AsRef<str>, reason: impl Into<String>) -> Self {
+    pub fn bad_value(
+        field: &'static str,
+        value: impl AsRef<str>,
+        reason: impl Into<String>,
+    ) -> Self {
         let v = value.as_ref();
         let value = if v.chars().count() > 120 {
             let mut s: String = v.chars().take(117).collect();
@@ -100,19 +104,28 @@ impl Error {
         } else {
             v.to_string()
         };
-        Error::BadValue { field, value, reason: reason.into() }
+        Error::BadValue {
+            field,
+            value,
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for [`Error::NotMaintenance`].
     pub fn not_maintenance(reason: impl Into<String>) -> Self {
-        Error::NotMaintenance { reason: reason.into() }
+        Error::NotMaintenance {
+            reason: reason.into(),
+        }
     }
 
     /// Wrap this error with the id of the parser that produced it.
     pub fn in_parser(self, parser: &str) -> Self {
         match self {
             e @ Error::Parser { .. } => e,
-            e => Error::Parser { parser: parser.to_string(), source: Box::new(e) },
+            e => Error::Parser {
+                parser: parser.to_string(),
+                source: Box::new(e),
+            },
         }
     }
 

@@ -11,9 +11,40 @@ use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody",
-    "thead", "tfoot", "blockquote", "pre", "hr", "section", "article", "header", "footer",
-    "center", "dl", "dt", "dd", "form", "caption", "address", "body", "html", "title", "font-block",
+    "p",
+    "div",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "center",
+    "dl",
+    "dt",
+    "dd",
+    "form",
+    "caption",
+    "address",
+    "body",
+    "html",
+    "title",
+    "font-block",
 ];
 const SKIP: &[&str] = &["script", "style", "head", "noscript", "template"];
 
@@ -44,7 +75,23 @@ pub fn parse(html: &str) -> Html {
     }
 }
 
-const NESTERS: &[&str] = &["div", "span", "table", "font", "b", "i", "u", "blockquote", "center", "a", "em", "strong", "section", "ul", "ol"];
+const NESTERS: &[&str] = &[
+    "div",
+    "span",
+    "table",
+    "font",
+    "b",
+    "i",
+    "u",
+    "blockquote",
+    "center",
+    "a",
+    "em",
+    "strong",
+    "section",
+    "ul",
+    "ol",
+];
 
 fn tag_name(tag: &str) -> (bool, String) {
     let t = tag.trim_start_matches('<');
@@ -92,7 +139,10 @@ fn flatten(html: &str) -> String {
         let (_, name) = tag_name(tag);
         if NESTERS.contains(&name.as_str()) {
             // keep a line break where a block container was
-            if matches!(name.as_str(), "div" | "table" | "blockquote" | "center" | "section" | "ul" | "ol") {
+            if matches!(
+                name.as_str(),
+                "div" | "table" | "blockquote" | "center" | "section" | "ul" | "ol"
+            ) {
                 out.push_str("<br>");
             }
             out.push_str(piece.get(end + 1..).unwrap_or(""));
@@ -158,7 +208,11 @@ struct Writer {
 
 impl Writer {
     fn newline(&mut self) {
-        let line = self.cur.trim_matches(|c: char| c == ' ').trim_end_matches('\t').to_string();
+        let line = self
+            .cur
+            .trim_matches(|c: char| c == ' ')
+            .trim_end_matches('\t')
+            .to_string();
         let line = line.trim_start_matches('\t');
         if !line.trim().is_empty() {
             self.lines.push(line.to_string());
@@ -180,7 +234,10 @@ impl Writer {
         self.pending_space = false;
     }
     fn text(&mut self, t: &str) {
-        for (i, word) in t.split(|c: char| c.is_whitespace() || c == '\u{a0}').enumerate() {
+        for (i, word) in t
+            .split(|c: char| c.is_whitespace() || c == '\u{a0}')
+            .enumerate()
+        {
             if word.is_empty() {
                 if i == 0 {
                     self.pending_space = true;
@@ -215,12 +272,18 @@ mod tests {
             "<html><head><style>td{}</style></head><body><p>Dear  customer,<br>see below</p>\
              <table><tr><th>Circuit</th><th>Impact</th></tr><tr><td> ABC-1 </td><td>Outage</td></tr></table></body></html>",
         );
-        assert_eq!(t, "Dear customer,\nsee below\nCircuit\tImpact\nABC-1\tOutage");
+        assert_eq!(
+            t,
+            "Dear customer,\nsee below\nCircuit\tImpact\nABC-1\tOutage"
+        );
     }
 
     #[test]
     fn inline_elements_do_not_split_words_apart() {
-        assert_eq!(to_text("<p>Start: <b>2024</b>-01-01 <span>10:00</span> UTC</p>"), "Start: 2024-01-01 10:00 UTC");
+        assert_eq!(
+            to_text("<p>Start: <b>2024</b>-01-01 <span>10:00</span> UTC</p>"),
+            "Start: 2024-01-01 10:00 UTC"
+        );
     }
 
     #[test]

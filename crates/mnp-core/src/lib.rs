@@ -50,7 +50,7 @@ pub mod util;
 pub use email::{Email, Limits, Mailbox, Part};
 pub use error::{Error, Result};
 pub use model::{CircuitImpact, Impact, MaintForecastEvent, Maintenance, Status, Window};
-pub use registry::{Entry, Origin, ParserDescriptor, Parsed, Registry, VendorParser};
+pub use registry::{Entry, Origin, Parsed, ParserDescriptor, Registry, VendorParser};
 
 #[doc(hidden)]
 pub use inventory;

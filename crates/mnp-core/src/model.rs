@@ -200,7 +200,10 @@ pub struct CircuitImpact {
 impl CircuitImpact {
     /// A circuit with its impact; the id is trimmed.
     pub fn new(id: impl AsRef<str>, impact: Impact) -> Self {
-        CircuitImpact { vendor_circuit_id: id.as_ref().trim().to_string(), impact }
+        CircuitImpact {
+            vendor_circuit_id: id.as_ref().trim().to_string(),
+            impact,
+        }
     }
 }
 
@@ -289,14 +292,23 @@ impl Maintenance {
         let mut v = Vec::new();
         let trimmed_nonempty = |s: &str| !s.is_empty() && s.trim() == s;
         if !trimmed_nonempty(&self.maintenance_id) {
-            v.push(format!("maintenance_id {:?} is empty or not trimmed", self.maintenance_id));
+            v.push(format!(
+                "maintenance_id {:?} is empty or not trimmed",
+                self.maintenance_id
+            ));
         }
         if !trimmed_nonempty(&self.provider) {
-            v.push(format!("provider {:?} is empty or not trimmed", self.provider));
+            v.push(format!(
+                "provider {:?} is empty or not trimmed",
+                self.provider
+            ));
         }
         for c in &self.circuits {
             if !trimmed_nonempty(&c.vendor_circuit_id) {
-                v.push(format!("circuit id {:?} is empty or not trimmed", c.vendor_circuit_id));
+                v.push(format!(
+                    "circuit id {:?} is empty or not trimmed",
+                    c.vendor_circuit_id
+                ));
             }
         }
         if let Some(w) = self.window {
@@ -452,7 +464,10 @@ mod tests {
         assert_eq!(back, m);
         let ev = m.events();
         assert_eq!(ev.len(), 1);
-        assert_eq!(serde_json::to_value(&ev[0]).unwrap()["objectType"], "maintForecastEvent");
+        assert_eq!(
+            serde_json::to_value(&ev[0]).unwrap()["objectType"],
+            "maintForecastEvent"
+        );
     }
 
     #[test]

@@ -116,7 +116,10 @@ pub struct Entry {
 
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry").field("id", &self.id).field("origin", &self.origin).finish()
+        f.debug_struct("Entry")
+            .field("id", &self.id)
+            .field("origin", &self.origin)
+            .finish()
     }
 }
 
@@ -138,15 +141,19 @@ impl Entry {
         let subjects = subject_patterns
             .iter()
             .map(|p| {
-                RegexBuilder::new(p).case_insensitive(true).build().map_err(|e| {
-                    Error::bad_value("subject pattern", p, format!("{id}: {e}"))
-                })
+                RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| Error::bad_value("subject pattern", p, format!("{id}: {e}")))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Entry {
             id,
             carrier: carrier.into(),
-            senders: senders.into_iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
+            senders: senders
+                .into_iter()
+                .map(|s| s.trim().to_ascii_lowercase())
+                .collect(),
             subject_patterns,
             subjects,
             formats,
@@ -216,8 +223,10 @@ pub struct Registry {
 
 static FROM_LINE: LazyLock<Regex> = LazyLock::new(|| {
     // "From: Name <x@y>" lines in inline-forwarded text (also "De:" / "Von:")
-    Regex::new(r"(?mi)^[\s>*]*(?:from|de|von|sender)\s*:[^\n@]{0,200}?[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
-        .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
+    Regex::new(
+        r"(?mi)^[\s>*]*(?:from|de|von|sender)\s*:[^\n@]{0,200}?[\w.+-]+@([\w-]+(?:\.[\w-]+)+)",
+    )
+    .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
 });
 
 impl Registry {
@@ -252,10 +261,15 @@ impl Registry {
 
     /// Add an alias (an old or merged carrier name) for a registered id.
     pub fn add_alias(&mut self, alias: &str, id: &str) -> Result<()> {
-        if self.entries.binary_search_by(|e| e.id.as_str().cmp(id)).is_err() {
+        if self
+            .entries
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .is_err()
+        {
             return Err(Error::UnknownVendor { id: id.to_string() });
         }
-        self.aliases.insert(alias.to_ascii_lowercase(), id.to_string());
+        self.aliases
+            .insert(alias.to_ascii_lowercase(), id.to_string());
         Ok(())
     }
 
@@ -301,7 +315,10 @@ impl Registry {
     pub fn get(&self, id: &str) -> Option<&Entry> {
         let key = id.trim().to_ascii_lowercase();
         let key = self.aliases.get(&key).cloned().unwrap_or(key);
-        self.entries.binary_search_by(|e| e.id.as_str().cmp(&key)).ok().and_then(|i| self.entries.get(i))
+        self.entries
+            .binary_search_by(|e| e.id.as_str().cmp(&key))
+            .ok()
+            .and_then(|i| self.entries.get(i))
     }
 
     /// Pick the parser for a mail (see the module docs for the stages).
@@ -311,8 +328,21 @@ impl Registry {
         // needs the rendered text, which is the expensive part).
         let groups: [&dyn Fn() -> Vec<String>; 4] = [
             &|| email.from.iter().map(|m| m.domain()).collect(),
-            &|| [&email.sender, &email.reply_to].into_iter().flatten().map(|m| m.domain()).collect(),
-            &|| email.forwarded.iter().flat_map(|f| f.senders()).map(|m| m.domain()).collect(),
+            &|| {
+                [&email.sender, &email.reply_to]
+                    .into_iter()
+                    .flatten()
+                    .map(|m| m.domain())
+                    .collect()
+            },
+            &|| {
+                email
+                    .forwarded
+                    .iter()
+                    .flat_map(|f| f.senders())
+                    .map(|m| m.domain())
+                    .collect()
+            },
             &|| {
                 FROM_LINE
                     .captures_iter(email.text())
@@ -335,8 +365,11 @@ impl Registry {
             }
         }
         // Stage 2: subject.
-        let subject_cands: Vec<&Entry> =
-            self.entries.iter().filter(|e| e.matches_subject(&email.subject)).collect();
+        let subject_cands: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.matches_subject(&email.subject))
+            .collect();
         if !subject_cands.is_empty() {
             return self.narrow(subject_cands, email);
         }
@@ -353,7 +386,10 @@ impl Registry {
                 _ => return Err(ambiguous(&cands)),
             }
         }
-        Err(Error::Unrouted { sender: email.sender_address().to_string(), subject: email.subject.clone() })
+        Err(Error::Unrouted {
+            sender: email.sender_address().to_string(),
+            subject: email.subject.clone(),
+        })
     }
 
     /// Several candidates from one stage: narrow by subject, then by content.
@@ -361,13 +397,24 @@ impl Registry {
         if cands.len() == 1 {
             return Ok(cands[0]);
         }
-        let by_subject: Vec<&Entry> =
-            cands.iter().copied().filter(|e| e.matches_subject(&email.subject)).collect();
+        let by_subject: Vec<&Entry> = cands
+            .iter()
+            .copied()
+            .filter(|e| e.matches_subject(&email.subject))
+            .collect();
         if by_subject.len() == 1 {
             return Ok(by_subject[0]);
         }
-        let pool = if by_subject.is_empty() { cands } else { by_subject };
-        let by_content: Vec<&Entry> = pool.iter().copied().filter(|e| e.parser.claims(email)).collect();
+        let pool = if by_subject.is_empty() {
+            cands
+        } else {
+            by_subject
+        };
+        let by_content: Vec<&Entry> = pool
+            .iter()
+            .copied()
+            .filter(|e| e.parser.claims(email))
+            .collect();
         if by_content.len() == 1 {
             return Ok(by_content[0]);
         }
@@ -378,14 +425,25 @@ impl Registry {
     /// the parser id; an empty result is [`Error::MissingField`].
     pub fn parse(&self, email: &Email, vendor: Option<&str>) -> Result<Parsed> {
         let entry = match vendor {
-            Some(v) => self.get(v).ok_or_else(|| Error::UnknownVendor { id: v.to_string() })?,
+            Some(v) => self
+                .get(v)
+                .ok_or_else(|| Error::UnknownVendor { id: v.to_string() })?,
             None => self.route(email)?,
         };
-        let maintenances = entry.parser.parse(email).map_err(|e| e.in_parser(&entry.id))?;
+        let maintenances = entry
+            .parser
+            .parse(email)
+            .map_err(|e| e.in_parser(&entry.id))?;
         if maintenances.is_empty() {
-            return Err(Error::MissingField { field: "maintenance" }.in_parser(&entry.id));
+            return Err(Error::MissingField {
+                field: "maintenance",
+            }
+            .in_parser(&entry.id));
         }
-        Ok(Parsed { parser: entry.id.clone(), maintenances })
+        Ok(Parsed {
+            parser: entry.id.clone(),
+            maintenances,
+        })
     }
 
     /// Decode `raw` and parse it: the whole bytes → maintenances path.
@@ -396,5 +454,7 @@ impl Registry {
 }
 
 fn ambiguous(cands: &[&Entry]) -> Error {
-    Error::Ambiguous { candidates: cands.iter().map(|e| e.id.clone()).collect() }
+    Error::Ambiguous {
+        candidates: cands.iter().map(|e| e.id.clone()).collect(),
+    }
 }

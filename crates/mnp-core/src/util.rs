@@ -21,3 +21,43 @@ pub fn derive_id(prefix: &str, parts: &[&str]) -> String {
     let digest = h.finalize();
     format!("{prefix}-{}", hex::encode(&digest[..8]))
 }
+
+/// Normalise a carrier circuit id for matching: a leading label such as
+/// `Circuit ID:`, `CID:` or `Service ID #` is dropped, letters are upper-cased
+/// and everything that is not a letter or digit (spaces, dashes, slashes,
+/// dots, underscores) is removed — carriers write the same id as
+/// `IC-99999`, `ic 99999` or `IC/99999` in different notices.
+///
+/// ```
+/// use mnp_core::util::normalize_circuit_id as n;
+/// assert_eq!(n(" ic-99 999 "), "IC99999");
+/// assert_eq!(n("Circuit ID: 12/KFGS/400100/ATI"), n("12-kfgs-400100-ati"));
+/// assert_eq!(n("CID# VZ.123"), "VZ123");
+/// assert_eq!(n(""), "");
+/// ```
+pub fn normalize_circuit_id(id: &str) -> String {
+    let t = id.trim();
+    let lower = t.to_ascii_lowercase();
+    let mut rest = t;
+    for label in [
+        "circuit id",
+        "circuit",
+        "service id",
+        "cid",
+        "sid",
+        "service",
+    ] {
+        if let Some(after) = lower.strip_prefix(label) {
+            let after_trim = after.trim_start();
+            if after_trim.starts_with([':', '#']) {
+                let skip = t.len() - after_trim.len() + 1;
+                rest = t.get(skip..).unwrap_or("");
+                break;
+            }
+        }
+    }
+    rest.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}

@@ -33,16 +33,24 @@ fn charsets_and_transfer_encodings() {
     .unwrap();
     assert_eq!(m.text().trim(), "Straße, Grüße, softbreak");
     // ISO-8859-15 has the euro sign at 0xA4
-    let m = Email::parse(&mail("Content-Type: text/plain; charset=ISO-8859-15\r\nContent-Transfer-Encoding: 8bit", ""))
-        .unwrap();
+    let m = Email::parse(&mail(
+        "Content-Type: text/plain; charset=ISO-8859-15\r\nContent-Transfer-Encoding: 8bit",
+        "",
+    ))
+    .unwrap();
     assert_eq!(m.text().trim(), "");
-    let mut raw = b"Content-Type: text/plain; charset=ISO-8859-15\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".to_vec();
+    let mut raw =
+        b"Content-Type: text/plain; charset=ISO-8859-15\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            .to_vec();
     raw.extend_from_slice(&[b'1', b'0', b'0', b' ', 0xA4]);
     assert_eq!(Email::parse(&raw).unwrap().text().trim(), "100 €");
     // Windows-1252 curly quotes
     let mut raw = b"Content-Type: text/plain; charset=windows-1252\r\n\r\n".to_vec();
     raw.extend_from_slice(&[0x93, b'o', b'k', 0x94]);
-    assert_eq!(Email::parse(&raw).unwrap().text().trim(), "\u{201c}ok\u{201d}");
+    assert_eq!(
+        Email::parse(&raw).unwrap().text().trim(),
+        "\u{201c}ok\u{201d}"
+    );
     // Windows-1251 Cyrillic
     let mut raw = b"Content-Type: text/plain; charset=windows-1251\r\n\r\n".to_vec();
     raw.extend_from_slice(&[0xD0, 0xE0, 0xE1, 0xEE, 0xF2, 0xFB]);
@@ -58,7 +66,11 @@ fn charsets_and_transfer_encodings() {
 
 #[test]
 fn unknown_or_lying_charset_falls_back_without_losing_text() {
-    let m = Email::parse(&mail("Content-Type: text/plain; charset=x-klingon", "plain ascii survives")).unwrap();
+    let m = Email::parse(&mail(
+        "Content-Type: text/plain; charset=x-klingon",
+        "plain ascii survives",
+    ))
+    .unwrap();
     assert_eq!(m.text().trim(), "plain ascii survives");
     // declared us-ascii but 8-bit Latin-1 inside: read as Windows-1252, not dropped
     let mut raw = b"Content-Type: text/plain; charset=us-ascii\r\n\r\n".to_vec();
@@ -72,13 +84,30 @@ const NESTED: &str = "From: helpdesk@customer.example\r\nSubject: FW: notice\r\n
 fn structure_parts_attachments_and_forwards() {
     let m = Email::parse(NESTED.as_bytes()).unwrap();
     let mimes: Vec<&str> = m.parts.iter().map(|p| p.mime.as_str()).collect();
-    assert_eq!(mimes, ["text/plain", "text/html", "text/csv", "application/octet-stream"]);
-    let csv = m.attachments().find(|p| p.filename.as_deref() == Some("circuits.csv")).unwrap();
-    assert_eq!(csv.text.as_deref().unwrap().lines().nth(1), Some("X-1,outage"));
+    assert_eq!(
+        mimes,
+        [
+            "text/plain",
+            "text/html",
+            "text/csv",
+            "application/octet-stream"
+        ]
+    );
+    let csv = m
+        .attachments()
+        .find(|p| p.filename.as_deref() == Some("circuits.csv"))
+        .unwrap();
+    assert_eq!(
+        csv.text.as_deref().unwrap().lines().nth(1),
+        Some("X-1,outage")
+    );
     // .ics by file name even with a generic MIME type
     assert_eq!(m.calendars(), vec!["BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"]);
     assert_eq!(m.forwarded.len(), 1);
-    assert_eq!(m.forwarded[0].from.as_ref().unwrap().domain(), "carrier.example");
+    assert_eq!(
+        m.forwarded[0].from.as_ref().unwrap().domain(),
+        "carrier.example"
+    );
     assert_eq!(m.forwarded[0].subject, "Planned work");
     // text(): plain body, then the forwarded message's text
     assert!(m.text().starts_with("see below"));
@@ -96,16 +125,31 @@ fn html_only_mail_is_rendered_as_text() {
         "<html><head><style>p{color:red}</style></head><body><p>Start:&nbsp;<b>2024-01-01</b></p><table><tr><th>Circuit</th><th>Impact</th></tr><tr><td>A</td><td>Outage</td></tr></table></body></html>",
     ))
     .unwrap();
-    assert_eq!(m.text().trim(), "Start: 2024-01-01\nCircuit\tImpact\nA\tOutage");
+    assert_eq!(
+        m.text().trim(),
+        "Start: 2024-01-01\nCircuit\tImpact\nA\tOutage"
+    );
 }
 
 #[test]
 fn bad_input_gives_typed_errors() {
     assert!(matches!(Email::parse(b""), Err(Error::Malformed { .. })));
-    assert!(matches!(Email::parse(b"   \r\n  "), Err(Error::Malformed { .. })));
+    assert!(matches!(
+        Email::parse(b"   \r\n  "),
+        Err(Error::Malformed { .. })
+    ));
     let big = vec![b'a'; 1024];
-    let tiny = Limits { max_size: 100, ..Limits::default() };
-    assert!(matches!(Email::parse_with(&big, &tiny), Err(Error::TooLarge { size: 1024, limit: 100 })));
+    let tiny = Limits {
+        max_size: 100,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        Email::parse_with(&big, &tiny),
+        Err(Error::TooLarge {
+            size: 1024,
+            limit: 100
+        })
+    ));
 }
 
 #[test]
@@ -134,7 +178,9 @@ fn broken_and_truncated_input_never_panics() {
 fn ten_thousand_deep_nesting_is_refused() {
     let mut raw = String::new();
     for i in 0..10_000 {
-        raw.push_str(&format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n"));
+        raw.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n"
+        ));
     }
     raw.push_str("Content-Type: text/plain\r\n\r\ndeep\r\n");
     let r = Email::parse(raw.as_bytes());
@@ -144,7 +190,10 @@ fn ten_thousand_deep_nesting_is_refused() {
     for _ in 0..40 {
         msg = format!("Subject: wrap\r\nContent-Type: message/rfc822\r\n\r\n{msg}");
     }
-    assert!(matches!(Email::parse(msg.as_bytes()), Err(Error::TooDeep { .. })));
+    assert!(matches!(
+        Email::parse(msg.as_bytes()),
+        Err(Error::TooDeep { .. })
+    ));
 }
 
 #[test]

@@ -5,7 +5,13 @@
 //! slowest parsers stand out.
 //!
 //! `cargo bench -p mnp-parsers --bench throughput [-- SECONDS]`
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,14 +20,20 @@ use std::time::{Duration, Instant};
 use mnp_core::{Email, Registry};
 
 fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
             collect(&p, out);
         } else if p.extension().is_some_and(|e| e == "eml") {
-            let vendor = p.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let vendor = p
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             out.push((vendor, std::fs::read(&p).unwrap()));
         }
     }
@@ -40,16 +52,27 @@ fn parse_all(reg: &Registry, mails: &[(String, Vec<u8>)]) -> usize {
 }
 
 fn main() {
-    let secs: f64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(3.0);
+    let secs: f64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(3.0);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let real = std::env::var_os("MNP_REAL_CORPUS").map(PathBuf::from).unwrap_or_else(|| root.join("../shared/corpus/real"));
+    let real = std::env::var_os("MNP_REAL_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus/real"));
     let mut mails = Vec::new();
     collect(&real, &mut mails);
     let n_real = mails.len();
     collect(&root.join("corpus"), &mut mails);
     let bytes: usize = mails.iter().map(|(_, b)| b.len()).sum();
     let reg = mnp_parsers::registry();
-    println!("{} mails ({} reference + {} project fixtures), {:.2} MB", mails.len(), n_real, mails.len() - n_real, bytes as f64 / 1e6);
+    println!(
+        "{} mails ({} reference + {} project fixtures), {:.2} MB",
+        mails.len(),
+        n_real,
+        mails.len() - n_real,
+        bytes as f64 / 1e6
+    );
     let ok = parse_all(&reg, &mails);
     println!("{ok} parse to maintenances (the rest are rejects or failures)");
 
@@ -63,10 +86,16 @@ fn main() {
     }
     let el = t.elapsed().as_secs_f64();
     let one = (rounds * mails.len()) as f64 / el;
-    println!("1 thread : {:>10.0} mails/s  {:>8.1} MB/s", one, (rounds * bytes) as f64 / el / 1e6);
+    println!(
+        "1 thread : {:>10.0} mails/s  {:>8.1} MB/s",
+        one,
+        (rounds * bytes) as f64 / el / 1e6
+    );
 
     // all cores
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let t = Instant::now();
     let total: usize = std::thread::scope(|s| {
         let hs: Vec<_> = (0..cores)
@@ -100,7 +129,10 @@ fn main() {
             }
             n += mails.len();
         }
-        println!("  {name:<34} {:>8.1} µs/mail", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "  {name:<34} {:>8.1} µs/mail",
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
     };
     println!("phases (cumulative):");
     phase("decode (Email::parse)", &|raw| {
@@ -140,7 +172,10 @@ fn main() {
         e.0 += 20;
         e.1 += t.elapsed();
     }
-    let mut rows: Vec<(&str, f64)> = per.iter().map(|(v, (n, d))| (*v, d.as_secs_f64() * 1e6 / *n as f64)).collect();
+    let mut rows: Vec<(&str, f64)> = per
+        .iter()
+        .map(|(v, (n, d))| (*v, d.as_secs_f64() * 1e6 / *n as f64))
+        .collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
     println!("slowest folders (µs per mail):");
     for (v, us) in rows.iter().take(8) {

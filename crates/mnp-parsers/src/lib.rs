@@ -21,7 +21,12 @@
 //! assert_eq!(parsed.parser, "fiberprovider");
 //! assert_eq!(parsed.maintenances[0].circuits[0].vendor_circuit_id, "IC-1");
 //! ```
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 pub mod helpers;
 pub mod scoring;
@@ -45,17 +50,72 @@ pub struct Alias {
 /// Renamed or merged carriers: the one alias table. Every id here must be
 /// registered and no alias may shadow an id (tests check both).
 pub const ALIASES: &[Alias] = &[
-    Alias { name: "centurylink", id: "lumen", senders: &["centurylink.com"], note: "CenturyLink became Lumen Technologies (2020)" },
-    Alias { name: "level3", id: "lumen", senders: &["level3.com"], note: "Level 3 merged into CenturyLink (2017), now Lumen" },
-    Alias { name: "level-3", id: "lumen", senders: &[], note: "spelling of level3" },
-    Alias { name: "exa", id: "gtt", senders: &["exainfra.net"], note: "GTT's infrastructure business became EXA Infrastructure (2022)" },
-    Alias { name: "exa-infrastructure", id: "gtt", senders: &[], note: "long form of exa" },
-    Alias { name: "crowncastle", id: "crown-castle", senders: &[], note: "the reference corpus's provider name" },
-    Alias { name: "globalcloudxchange", id: "global-cloud-xchange", senders: &[], note: "the reference corpus's provider name" },
-    Alias { name: "gcx", id: "global-cloud-xchange", senders: &[], note: "common abbreviation" },
-    Alias { name: "telecom-italia-sparkle", id: "sparkle", senders: &[], note: "Sparkle's former name" },
-    Alias { name: "pccw-global", id: "pccw", senders: &[], note: "PCCW Global is the wholesale brand" },
-    Alias { name: "tata-communications", id: "tata", senders: &[], note: "full name" },
+    Alias {
+        name: "centurylink",
+        id: "lumen",
+        senders: &["centurylink.com"],
+        note: "CenturyLink became Lumen Technologies (2020)",
+    },
+    Alias {
+        name: "level3",
+        id: "lumen",
+        senders: &["level3.com"],
+        note: "Level 3 merged into CenturyLink (2017), now Lumen",
+    },
+    Alias {
+        name: "level-3",
+        id: "lumen",
+        senders: &[],
+        note: "spelling of level3",
+    },
+    Alias {
+        name: "exa",
+        id: "gtt",
+        senders: &["exainfra.net"],
+        note: "GTT's infrastructure business became EXA Infrastructure (2022)",
+    },
+    Alias {
+        name: "exa-infrastructure",
+        id: "gtt",
+        senders: &[],
+        note: "long form of exa",
+    },
+    Alias {
+        name: "crowncastle",
+        id: "crown-castle",
+        senders: &[],
+        note: "the reference corpus's provider name",
+    },
+    Alias {
+        name: "globalcloudxchange",
+        id: "global-cloud-xchange",
+        senders: &[],
+        note: "the reference corpus's provider name",
+    },
+    Alias {
+        name: "gcx",
+        id: "global-cloud-xchange",
+        senders: &[],
+        note: "common abbreviation",
+    },
+    Alias {
+        name: "telecom-italia-sparkle",
+        id: "sparkle",
+        senders: &[],
+        note: "Sparkle's former name",
+    },
+    Alias {
+        name: "pccw-global",
+        id: "pccw",
+        senders: &[],
+        note: "PCCW Global is the wholesale brand",
+    },
+    Alias {
+        name: "tata-communications",
+        id: "tata",
+        senders: &[],
+        note: "full name",
+    },
 ];
 
 /// The registry of every built-in parser, with [`ALIASES`] applied.
@@ -71,7 +131,10 @@ pub fn registry() -> Registry {
         }
     };
     for a in ALIASES {
-        if let Err(e) = reg.add_alias(a.name, a.id).and_then(|_| reg.add_senders(a.id, a.senders)) {
+        if let Err(e) = reg
+            .add_alias(a.name, a.id)
+            .and_then(|_| reg.add_senders(a.id, a.senders))
+        {
             tracing::error!(alias = a.name, id = a.id, error = %e, "bad alias");
         }
     }
@@ -104,7 +167,11 @@ pub fn check_bytes(reg: &Registry, raw: &[u8]) -> Vec<String> {
     for e in reg.entries() {
         if let Ok(ms) = e.parser.parse(&email) {
             for m in &ms {
-                violations.extend(m.conformance().into_iter().map(|v| format!("{}: {v}", e.id)));
+                violations.extend(
+                    m.conformance()
+                        .into_iter()
+                        .map(|v| format!("{}: {v}", e.id)),
+                );
             }
         }
     }

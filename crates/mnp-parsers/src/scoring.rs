@@ -51,14 +51,20 @@ fn instant(v: Option<&Value>) -> Result<Option<DateTime<Utc>>, ()> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => DateTime::parse_from_rfc3339(s.trim()).map(|d| Some(d.with_timezone(&Utc))).map_err(|_| ()),
+        Some(Value::String(s)) => DateTime::parse_from_rfc3339(s.trim())
+            .map(|d| Some(d.with_timezone(&Utc)))
+            .map_err(|_| ()),
         _ => Err(()),
     }
 }
 
 fn circuits(v: Option<&Value>) -> BTreeSet<(Option<String>, Option<String>)> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().map(|c| (norm(c.get("vendorCircuitId")), norm(c.get("impact")))).collect())
+        .map(|a| {
+            a.iter()
+                .map(|c| (norm(c.get("vendorCircuitId")), norm(c.get("impact"))))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -66,7 +72,11 @@ fn circuits(v: Option<&Value>) -> BTreeSet<(Option<String>, Option<String>)> {
 pub fn compare(exp: &Value, out: &Value, ignore: &BTreeSet<String>) -> Vec<String> {
     let mut bad = Vec::new();
     let accept = |f: &str| -> Vec<Option<String>> {
-        exp.get("accept").and_then(|a| a.get(f)).and_then(Value::as_array).map(|a| a.iter().map(|x| norm(Some(x))).collect()).unwrap_or_default()
+        exp.get("accept")
+            .and_then(|a| a.get(f))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|x| norm(Some(x))).collect())
+            .unwrap_or_default()
     };
     let mut ign = ignore.clone();
     if let Some(a) = exp.get("ignore").and_then(Value::as_array) {
@@ -81,7 +91,10 @@ pub fn compare(exp: &Value, out: &Value, ignore: &BTreeSet<String>) -> Vec<Strin
             bad.push(format!("{f}: want {w:?}, got {g:?}"));
         }
     }
-    let no_window = exp.get("noWindow").and_then(Value::as_bool).unwrap_or(false);
+    let no_window = exp
+        .get("noWindow")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     for f in ["beginWindow", "endWindow"] {
         if ign.contains(f) {
             continue;
@@ -117,17 +130,35 @@ pub fn compare(exp: &Value, out: &Value, ignore: &BTreeSet<String>) -> Vec<Strin
 
 /// Score produced maintenances against an `expected.json` value.
 pub fn score(expected: &Value, produced: &[Value]) -> Result<(), String> {
-    let exps: Vec<&Value> = expected.get("maintenances").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let exps: Vec<&Value> = expected
+        .get("maintenances")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     let ignore: BTreeSet<String> = expected
         .get("ignore")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     if produced.len() != exps.len() {
-        return Err(format!("{} maintenances expected, {} produced", exps.len(), produced.len()));
+        return Err(format!(
+            "{} maintenances expected, {} produced",
+            exps.len(),
+            produced.len()
+        ));
     }
     // Greedy-with-backtracking perfect matching (cases are small).
-    fn assign(i: usize, exps: &[&Value], outs: &[Value], used: &mut Vec<bool>, ign: &BTreeSet<String>) -> bool {
+    fn assign(
+        i: usize,
+        exps: &[&Value],
+        outs: &[Value],
+        used: &mut Vec<bool>,
+        ign: &BTreeSet<String>,
+    ) -> bool {
         let Some(e) = exps.get(i) else { return true };
         for j in 0..outs.len() {
             if used.get(j).copied().unwrap_or(true) {
@@ -156,12 +187,20 @@ pub fn score(expected: &Value, produced: &[Value]) -> Result<(), String> {
     // Explain with the closest pairing for the first unmatched expectation.
     let mut msgs = Vec::new();
     for (i, e) in exps.iter().enumerate() {
-        let best = produced.iter().map(|o| compare(e, o, &ignore)).min_by_key(Vec::len).unwrap_or_default();
+        let best = produced
+            .iter()
+            .map(|o| compare(e, o, &ignore))
+            .min_by_key(Vec::len)
+            .unwrap_or_default();
         if !best.is_empty() {
             msgs.push(format!("#{}: {}", i + 1, best.join("; ")));
         }
     }
-    Err(if msgs.is_empty() { "no one-to-one pairing".into() } else { msgs.join(" | ") })
+    Err(if msgs.is_empty() {
+        "no one-to-one pairing".into()
+    } else {
+        msgs.join(" | ")
+    })
 }
 
 /// Parse `raw` (routed, or forced to `vendor`) into the maintenance-view JSON
@@ -169,23 +208,39 @@ pub fn score(expected: &Value, produced: &[Value]) -> Result<(), String> {
 pub fn produce(reg: &Registry, raw: &[u8], vendor: Option<&str>) -> Result<Vec<Value>, String> {
     let email = Email::parse(raw).map_err(|e| e.to_string())?;
     match reg.parse(&email, vendor) {
-        Ok(p) => Ok(p.maintenances.iter().filter_map(|m| serde_json::to_value(m).ok()).collect()),
+        Ok(p) => Ok(p
+            .maintenances
+            .iter()
+            .filter_map(|m| serde_json::to_value(m).ok())
+            .collect()),
         Err(e) if e.is_not_maintenance() => Ok(Vec::new()),
         Err(e) => Err(e.to_string()),
     }
 }
 
 /// Score one case in both modes.
-pub fn score_case(reg: &Registry, vendor: &str, case: &str, raw: &[u8], expected: &Value) -> CaseResult {
+pub fn score_case(
+    reg: &Registry,
+    vendor: &str,
+    case: &str,
+    raw: &[u8],
+    expected: &Value,
+) -> CaseResult {
     let run = |v: Option<&str>| produce(reg, raw, v).and_then(|out| score(expected, &out));
-    CaseResult { vendor: vendor.to_string(), case: case.to_string(), auto: run(None), forced: run(Some(vendor)) }
+    CaseResult {
+        vendor: vendor.to_string(),
+        case: case.to_string(),
+        auto: run(None),
+        forced: run(Some(vendor)),
+    }
 }
 
 /// The per-vendor conformance table (Markdown) for a set of results.
 pub fn markdown_table(results: &[CaseResult]) -> String {
     let mut vendors: Vec<&str> = results.iter().map(|r| r.vendor.as_str()).collect();
     vendors.dedup();
-    let mut s = String::from("| vendor | cases | auto | forced | both |\n|---|---:|---:|---:|---:|\n");
+    let mut s =
+        String::from("| vendor | cases | auto | forced | both |\n|---|---:|---:|---:|---:|\n");
     let (mut ta, mut tf, mut tb) = (0, 0, 0);
     for v in &vendors {
         let rs: Vec<&CaseResult> = results.iter().filter(|r| r.vendor == *v).collect();
@@ -198,7 +253,13 @@ pub fn markdown_table(results: &[CaseResult]) -> String {
         s.push_str(&format!("| {v} | {} | {a} | {f} | {b} |\n", rs.len()));
     }
     let n = results.len();
-    let pct = |x: usize| if n == 0 { 0.0 } else { 100.0 * x as f64 / n as f64 };
+    let pct = |x: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            100.0 * x as f64 / n as f64
+        }
+    };
     s.push_str(&format!(
         "| **total** | {n} | {ta} ({:.1}%) | {tf} ({:.1}%) | {tb} ({:.1}%) |\n",
         pct(ta),

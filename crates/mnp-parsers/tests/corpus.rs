@@ -34,7 +34,11 @@ fn vendor_dirs() -> Vec<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
-        .filter(|p| filter.as_deref().is_none_or(|f| p.file_name().unwrap() == f))
+        .filter(|p| {
+            filter
+                .as_deref()
+                .is_none_or(|f| p.file_name().unwrap() == f)
+        })
         .collect();
     v.sort();
     v
@@ -83,13 +87,17 @@ fn corpus_fixtures_match_their_snapshots() {
             let what = format!("corpus/{id}/{name}.eml");
             let raw = fs::read(&eml).unwrap();
             let (parser, ms) = parse(&reg, &raw).unwrap_or_else(|e| panic!("{what}: {e}"));
-            assert_eq!(parser, id, "{what} routes to {parser}, not to its folder's parser");
+            assert_eq!(
+                parser, id,
+                "{what} routes to {parser}, not to its folder's parser"
+            );
             for m in &ms {
                 let v = m.conformance();
                 assert!(v.is_empty(), "{what}: conformance: {v:?}");
             }
             let (_, lf) = parse(&reg, &to_lf(&raw)).unwrap_or_else(|e| panic!("{what} (LF): {e}"));
-            let (_, crlf) = parse(&reg, &to_crlf(&raw)).unwrap_or_else(|e| panic!("{what} (CRLF): {e}"));
+            let (_, crlf) =
+                parse(&reg, &to_crlf(&raw)).unwrap_or_else(|e| panic!("{what} (CRLF): {e}"));
             assert_eq!(lf, ms, "{what}: LF endings change the result");
             assert_eq!(crlf, ms, "{what}: CRLF endings change the result");
             let (_, again) = parse(&reg, &raw).unwrap();
@@ -107,8 +115,14 @@ fn corpus_fixtures_match_their_snapshots() {
             let raw = fs::read(&eml).unwrap();
             let email = Email::parse(&raw).unwrap_or_else(|e| panic!("{what}: {e}"));
             let routed = reg.route(&email).map(|e| e.id.clone());
-            assert_eq!(routed.as_deref().ok(), Some(id.as_str()), "{what} must route to {id}: {routed:?}");
-            let err = reg.parse(&email, None).expect_err(&format!("{what} must be refused"));
+            assert_eq!(
+                routed.as_deref().ok(),
+                Some(id.as_str()),
+                "{what} must route to {id}: {routed:?}"
+            );
+            let err = reg
+                .parse(&email, None)
+                .expect_err(&format!("{what} must be refused"));
             insta::with_settings!({snapshot_path => reject.clone(), prepend_module_to_snapshot => false, omit_expression => true, description => what.clone()}, {
                 insta::assert_snapshot!(name.clone(), format!("{} | {err}", err.kind()));
             });

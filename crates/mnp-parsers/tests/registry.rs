@@ -25,7 +25,12 @@ fn ids_are_kebab_case_and_match_their_module() {
     let mods = vendor_modules();
     for e in reg.entries() {
         assert!(kebab.is_match(&e.id), "{} is not kebab-case", e.id);
-        assert!(mods.contains(&e.id.replace('-', "_")), "{} has no module src/vendors/{}.rs", e.id, e.id.replace('-', "_"));
+        assert!(
+            mods.contains(&e.id.replace('-', "_")),
+            "{} has no module src/vendors/{}.rs",
+            e.id,
+            e.id.replace('-', "_")
+        );
     }
 }
 
@@ -37,11 +42,27 @@ fn every_module_registers_exactly_one_parser() {
     let mods = vendor_modules();
     let submitted: usize = mods
         .iter()
-        .map(|m| fs::read_to_string(root().join(format!("src/vendors/{m}.rs"))).unwrap().matches("inventory::submit!").count())
+        .map(|m| {
+            fs::read_to_string(root().join(format!("src/vendors/{m}.rs")))
+                .unwrap()
+                .matches("inventory::submit!")
+                .count()
+        })
         .sum();
-    assert_eq!(reg.len(), submitted, "registered parsers vs inventory::submit! in src/vendors");
-    let ids: BTreeSet<String> = reg.entries().iter().map(|e| e.id.replace('-', "_")).collect();
-    assert_eq!(ids, mods, "every vendor module registers the parser of its own id");
+    assert_eq!(
+        reg.len(),
+        submitted,
+        "registered parsers vs inventory::submit! in src/vendors"
+    );
+    let ids: BTreeSet<String> = reg
+        .entries()
+        .iter()
+        .map(|e| e.id.replace('-', "_"))
+        .collect();
+    assert_eq!(
+        ids, mods,
+        "every vendor module registers the parser of its own id"
+    );
     assert!(reg.len() >= 2);
 }
 
@@ -53,7 +74,11 @@ fn docs_have_the_four_sections() {
         }
         assert!(!e.carrier.trim().is_empty(), "{}: no carrier name", e.id);
         assert!(!e.formats.is_empty(), "{}: no formats", e.id);
-        assert!(e.fallback || !e.senders.is_empty() || !e.subject_patterns.is_empty(), "{}: cannot be routed", e.id);
+        assert!(
+            e.fallback || !e.senders.is_empty() || !e.subject_patterns.is_empty(),
+            "{}: cannot be routed",
+            e.id
+        );
     }
 }
 
@@ -68,14 +93,25 @@ fn every_parser_has_fixtures_and_every_folder_a_parser() {
             .filter_map(|x| x.ok())
             .filter(|x| x.path().extension().is_some_and(|e| e == "eml"))
             .count();
-        assert!(n >= 2, "{}: at least two fixtures are required, found {n}", e.id);
+        assert!(
+            n >= 2,
+            "{}: at least two fixtures are required, found {n}",
+            e.id
+        );
     }
-    for d in fs::read_dir(&corpus).unwrap().filter_map(|x| x.ok()).filter(|x| x.path().is_dir()) {
+    for d in fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|x| x.ok())
+        .filter(|x| x.path().is_dir())
+    {
         let name = d.file_name().to_string_lossy().to_string();
         if name.starts_with('.') {
             continue;
         }
-        assert!(reg.get(&name).is_some_and(|e| e.id == name), "corpus/{name}/ has no parser");
+        assert!(
+            reg.get(&name).is_some_and(|e| e.id == name),
+            "corpus/{name}/ has no parser"
+        );
     }
 }
 
@@ -84,9 +120,15 @@ fn aliases_point_to_live_ids() {
     let reg = mnp_parsers::registry();
     assert!(!mnp_parsers::ALIASES.is_empty());
     for a in mnp_parsers::ALIASES {
-        let e = reg.get(a.name).unwrap_or_else(|| panic!("alias {} resolves to nothing", a.name));
+        let e = reg
+            .get(a.name)
+            .unwrap_or_else(|| panic!("alias {} resolves to nothing", a.name));
         assert_eq!(e.id, a.id);
-        assert!(reg.entries().iter().all(|e| e.id != a.name), "alias {} shadows a registered id", a.name);
+        assert!(
+            reg.entries().iter().all(|e| e.id != a.name),
+            "alias {} shadows a registered id",
+            a.name
+        );
         for s in a.senders {
             assert!(e.matches_domain(s), "{} does not route {s}", a.id);
         }
@@ -96,12 +138,19 @@ fn aliases_point_to_live_ids() {
 #[test]
 fn renamed_carriers_route_through_the_alias_table() {
     let reg = mnp_parsers::registry();
-    for (from, want) in [("noc@level3.com", "lumen"), ("maint@ops.centurylink.com", "lumen"), ("InfraCo.CM@exainfra.net", "gtt")] {
+    for (from, want) in [
+        ("noc@level3.com", "lumen"),
+        ("maint@ops.centurylink.com", "lumen"),
+        ("InfraCo.CM@exainfra.net", "gtt"),
+    ] {
         let raw = format!("From: {from}\r\nSubject: Scheduled maintenance\r\n\r\nbody");
         let email = mnp_core::Email::parse(raw.as_bytes()).unwrap();
         assert_eq!(reg.route(&email).unwrap().id, want, "{from}");
     }
     assert_eq!(reg.get("Level3").unwrap().id, "lumen");
     assert_eq!(reg.get("EXA").unwrap().id, "gtt");
-    assert!(reg.get("telia").is_none(), "no Arelion parser exists: the alias must not be invented");
+    assert!(
+        reg.get("telia").is_none(),
+        "no Arelion parser exists: the alias must not be invented"
+    );
 }

@@ -42,12 +42,16 @@ struct PluginParser {
 }
 
 fn plugin_err(name: &str, reason: impl Into<String>) -> Error {
-    Error::Plugin { name: name.to_string(), reason: reason.into() }
+    Error::Plugin {
+        name: name.to_string(),
+        reason: reason.into(),
+    }
 }
 
 /// Call into the plugin and copy its reply out, releasing the plugin's buffer.
 fn call(api: &'static PluginApi, name: &str, f: impl FnOnce() -> crate::Buffer) -> Result<Vec<u8>> {
-    let buf = catch_unwind(AssertUnwindSafe(f)).map_err(|_| plugin_err(name, "panicked across the ABI boundary"))?;
+    let buf = catch_unwind(AssertUnwindSafe(f))
+        .map_err(|_| plugin_err(name, "panicked across the ABI boundary"))?;
     if buf.ptr.is_null() {
         return Err(plugin_err(name, "returned a null buffer"));
     }
@@ -62,23 +66,32 @@ impl VendorParser for PluginParser {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let raw = email.raw();
         // SAFETY: raw outlives the call; the plugin only reads len bytes.
-        let bytes = call(self.api, &self.id, || unsafe { (self.api.parse)(raw.as_ptr(), raw.len()) })?;
+        let bytes = call(self.api, &self.id, || unsafe {
+            (self.api.parse)(raw.as_ptr(), raw.len())
+        })?;
         let reply: Reply = serde_json::from_slice(&bytes).map_err(|e| {
             let head = String::from_utf8_lossy(bytes.get(..60).unwrap_or(&bytes)).into_owned();
             plugin_err(&self.id, format!("returned invalid JSON ({e}): {head:?}"))
         })?;
         if let Some(err) = reply.error {
             return Err(match err.kind.as_str() {
-                "not-maintenance" => Error::NotMaintenance { reason: err.message },
+                "not-maintenance" => Error::NotMaintenance {
+                    reason: err.message,
+                },
                 "panic" => plugin_err(&self.id, format!("panicked: {}", err.message)),
                 k => plugin_err(&self.id, format!("{k}: {}", err.message)),
             });
         }
-        let ms = reply.maintenances.ok_or_else(|| plugin_err(&self.id, "reply has neither maintenances nor error"))?;
+        let ms = reply
+            .maintenances
+            .ok_or_else(|| plugin_err(&self.id, "reply has neither maintenances nor error"))?;
         for m in &ms {
             let v = m.conformance();
             if !v.is_empty() {
-                return Err(plugin_err(&self.id, format!("non-conformant record: {}", v.join("; "))));
+                return Err(plugin_err(
+                    &self.id,
+                    format!("non-conformant record: {}", v.join("; ")),
+                ));
             }
         }
         Ok(ms)
@@ -86,7 +99,10 @@ impl VendorParser for PluginParser {
 }
 
 fn is_library(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("so" | "dylib" | "dll"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("so" | "dylib" | "dll")
+    )
 }
 
 /// Load one plugin library. The library is never unloaded.
@@ -94,14 +110,22 @@ pub fn load(path: &Path) -> Result<Entry> {
     let name = path.display().to_string();
     // SAFETY: loading a library runs its initialisers; the operator chose
     // this directory explicitly, which is the trust boundary.
-    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| plugin_err(&name, format!("cannot load: {e}")))?;
+    let lib = unsafe { libloading::Library::new(path) }
+        .map_err(|e| plugin_err(&name, format!("cannot load: {e}")))?;
     let lib: &'static libloading::Library = Box::leak(Box::new(lib));
     // SAFETY: the symbol's type is fixed by the ABI this crate defines.
-    let entry = unsafe { lib.get::<unsafe extern "C-unwind" fn() -> *const PluginApi>(ENTRY_SYMBOL) }.map_err(|_| {
-        plugin_err(&name, "no mnp_plugin_entry_v1 symbol: not an mnp plugin, or built for another ABI generation")
+    let entry = unsafe {
+        lib.get::<unsafe extern "C-unwind" fn() -> *const PluginApi>(ENTRY_SYMBOL)
+    }
+    .map_err(|_| {
+        plugin_err(
+            &name,
+            "no mnp_plugin_entry_v1 symbol: not an mnp plugin, or built for another ABI generation",
+        )
     })?;
     // SAFETY: calling the plugin's entry function, guarded against unwinding.
-    let api_ptr = catch_unwind(AssertUnwindSafe(|| unsafe { entry() })).map_err(|_| plugin_err(&name, "entry panicked"))?;
+    let api_ptr = catch_unwind(AssertUnwindSafe(|| unsafe { entry() }))
+        .map_err(|_| plugin_err(&name, "entry panicked"))?;
     if api_ptr.is_null() {
         return Err(plugin_err(&name, "entry returned null"));
     }
@@ -110,27 +134,41 @@ pub fn load(path: &Path) -> Result<Entry> {
     if !(ABI_MIN..=ABI_MAX).contains(&api.abi_version) {
         return Err(plugin_err(
             &name,
-            format!("ABI version {} is not supported (this mnp supports {ABI_MIN}..={ABI_MAX})", api.abi_version),
+            format!(
+                "ABI version {} is not supported (this mnp supports {ABI_MIN}..={ABI_MAX})",
+                api.abi_version
+            ),
         ));
     }
     // SAFETY: calling the plugin's descriptor function.
     let bytes = call(api, &name, || unsafe { (api.descriptor)() })?;
-    let d: Descriptor =
-        serde_json::from_slice(&bytes).map_err(|e| plugin_err(&name, format!("invalid descriptor JSON: {e}")))?;
+    let d: Descriptor = serde_json::from_slice(&bytes)
+        .map_err(|e| plugin_err(&name, format!("invalid descriptor JSON: {e}")))?;
     if d.id.trim().is_empty() {
         return Err(plugin_err(&name, "descriptor has an empty id"));
     }
-    let formats = if d.formats.is_empty() { vec!["plugin".to_string()] } else { d.formats };
+    let formats = if d.formats.is_empty() {
+        vec!["plugin".to_string()]
+    } else {
+        d.formats
+    };
     Entry::new(
         d.id.trim(),
-        if d.carrier.is_empty() { d.id.clone() } else { d.carrier },
+        if d.carrier.is_empty() {
+            d.id.clone()
+        } else {
+            d.carrier
+        },
         d.senders,
         d.subjects,
         formats,
         d.doc,
         false,
         Origin::Plugin(path.to_path_buf()),
-        Arc::new(PluginParser { id: d.id.trim().to_string(), api }),
+        Arc::new(PluginParser {
+            id: d.id.trim().to_string(),
+            api,
+        }),
     )
 }
 
@@ -142,14 +180,26 @@ pub fn load_dir(dir: &Path, registry: &mut Registry) -> Vec<(PathBuf, Result<Str
     let canon_dir = match dir.canonicalize() {
         Ok(d) => d,
         Err(e) => {
-            out.push((dir.to_path_buf(), Err(plugin_err(&dir.display().to_string(), format!("cannot read plugin directory: {e}")))));
+            out.push((
+                dir.to_path_buf(),
+                Err(plugin_err(
+                    &dir.display().to_string(),
+                    format!("cannot read plugin directory: {e}"),
+                )),
+            ));
             return out;
         }
     };
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&canon_dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_library(p)).collect(),
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| is_library(p))
+            .collect(),
         Err(e) => {
-            out.push((dir.to_path_buf(), Err(plugin_err(&dir.display().to_string(), e.to_string()))));
+            out.push((
+                dir.to_path_buf(),
+                Err(plugin_err(&dir.display().to_string(), e.to_string())),
+            ));
             return out;
         }
     };
@@ -160,7 +210,10 @@ pub fn load_dir(dir: &Path, registry: &mut Registry) -> Vec<(PathBuf, Result<Str
                 let id = entry.id.clone();
                 registry.register(entry).map(|_| id)
             }),
-            Ok(c) => Err(plugin_err(&f.display().to_string(), format!("resolves outside the plugin directory to {}", c.display()))),
+            Ok(c) => Err(plugin_err(
+                &f.display().to_string(),
+                format!("resolves outside the plugin directory to {}", c.display()),
+            )),
             Err(e) => Err(plugin_err(&f.display().to_string(), e.to_string())),
         };
         if let Err(e) = &res {

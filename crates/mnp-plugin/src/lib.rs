@@ -55,7 +55,11 @@ impl Buffer {
     /// Hand a vector over as a buffer (to be released with [`Buffer::into_vec`] on the same side).
     pub fn from_vec(v: Vec<u8>) -> Buffer {
         let mut v = std::mem::ManuallyDrop::new(v);
-        Buffer { ptr: v.as_mut_ptr(), len: v.len(), cap: v.capacity() }
+        Buffer {
+            ptr: v.as_mut_ptr(),
+            len: v.len(),
+            cap: v.capacity(),
+        }
     }
 
     /// Take a buffer made by [`Buffer::from_vec`] back.
@@ -137,7 +141,10 @@ pub fn __parse_guarded<P: Plugin>(mail: *const u8, len: usize) -> Buffer {
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            format!("{{\"error\":{{\"kind\":\"panic\",\"message\":\"{}\"}}}}", json_escape(&msg))
+            format!(
+                "{{\"error\":{{\"kind\":\"panic\",\"message\":\"{}\"}}}}",
+                json_escape(&msg)
+            )
         }
     };
     Buffer::from_vec(out.into_bytes())

@@ -1,15 +1,191 @@
-//! # mnp-store: persistence for mnp (not built yet)
+//! # mnp-store: everything mnp keeps, in SQLite or PostgreSQL
 //!
-//! This crate will own every byte mnp keeps: SQLite by default (a single
-//! `./mnp.db` file, no server) and PostgreSQL for shared deployments, behind
-//! one typed API with versioned migrations.
+//! One [`Store`] API over two backends: SQLite by default (a single file such
+//! as `./mnp.db`, no server to run) and PostgreSQL for shared deployments.
+//! [`Store::open`] takes a URL (`sqlite:./mnp.db`, a bare path,
+//! `sqlite::memory:` or `postgres://user@host/db`); [`Store::migrate`] applies
+//! the versioned migrations in [`schema`].
 //!
-//! Main types to come: a `Store` handle opened from a database URL; typed
-//! rows for Vendor, Customer, Circuit, Sla, ProtectionGroup,
-//! EquipmentPortToCircuit, MaintNotification (every received message, raw
-//! bytes and label kept), Maintenance with its revision history,
-//! MaintForecastEvent, CircuitOutageEvent, SlaPerformanceMeasurement and
-//! MaxoutEvent; and the queries the ingest, SLA and maxout stages need.
+//! The key decision: the store speaks the domain's values (`mnp_core`
+//! maintenances, typed rows defined here) and owns all SQL; the ingest, SLA
+//! and maxout logic never sees a query. Every query is written once (see
+//! [`db`]) and runs unchanged on both backends; table and column names keep
+//! the design's camelCase (`MaintForecastEvent."internalCircuitId"`).
 //!
-//! Key decision to come: the store takes and returns `mnp-core` values, so
-//! the evaluators in the middle stay pure and never see SQL.
+//! ```
+//! let mut store = mnp_store::Store::open("sqlite::memory:").unwrap();
+//! store.migrate().unwrap();
+//! assert_eq!(store.schema_version().unwrap(), mnp_store::schema::MIGRATIONS.len() as i64);
+//! ```
+
+pub mod db;
+mod queries;
+pub mod schema;
+
+use db::{Backend, Db};
+
+pub use queries::{
+    Circuit, Customer, ForecastEvent, ForecastFilter, NewNotification, Notification,
+    StoredMaintenance,
+};
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database URL is not understood.
+    #[error("bad database url {url:?}: {reason}")]
+    Url {
+        /// The URL given.
+        url: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The database refused an operation.
+    #[error("database error: {0}")]
+    Database(String),
+    /// A row or schema does not look as expected.
+    #[error("schema error: {0}")]
+    Schema(String),
+    /// Input data (CSV import, seed) is invalid.
+    #[error("invalid input at {location}: {reason}")]
+    Input {
+        /// Where (file:line, field).
+        location: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Database(e.to_string())
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        // the server's message is the useful part
+        match e.as_db_error() {
+            Some(db) => Error::Database(format!("{}: {}", db.code().code(), db.message())),
+            None => Error::Database(e.to_string()),
+        }
+    }
+}
+
+/// Result alias for the store.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A connection to the mnp database.
+pub struct Store {
+    db: Db,
+    in_tx: bool,
+}
+
+impl Store {
+    /// Open a database by URL: `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:`,
+    /// a bare file path, or `postgres://` / `postgresql://`.
+    pub fn open(url: &str) -> Result<Store> {
+        let u = url.trim();
+        let db = if u.starts_with("postgres://") || u.starts_with("postgresql://") {
+            let client = postgres::Client::connect(u, postgres::NoTls).map_err(|e| Error::Url {
+                url: redact(u),
+                reason: e.to_string(),
+            })?;
+            Db::Postgres(client)
+        } else {
+            let path = u
+                .strip_prefix("sqlite://")
+                .or_else(|| u.strip_prefix("sqlite:"))
+                .unwrap_or(u);
+            let conn = if path == ":memory:" || path.is_empty() {
+                rusqlite::Connection::open_in_memory()?
+            } else {
+                rusqlite::Connection::open(path).map_err(|e| Error::Url {
+                    url: u.to_string(),
+                    reason: e.to_string(),
+                })?
+            };
+            // WAL: readers (mnp serve) never block the ingest writer; a
+            // process killed mid-transaction loses that transaction only.
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.busy_timeout(std::time::Duration::from_secs(30))?;
+            Db::Sqlite(conn)
+        };
+        Ok(Store { db, in_tx: false })
+    }
+
+    /// Which backend this store uses.
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Apply pending migrations; returns the versions applied.
+    pub fn migrate(&mut self) -> Result<Vec<i64>> {
+        schema::migrate(&mut self.db)
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&mut self) -> Result<i64> {
+        schema::version(&mut self.db)
+    }
+
+    /// Run `f` in one transaction: everything it writes is committed
+    /// together, or nothing is (on error, or if the process dies).
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if self.in_tx {
+            return f(self);
+        }
+        let begin = match self.backend() {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        self.db.batch(begin)?;
+        self.in_tx = true;
+        let res = f(self);
+        self.in_tx = false;
+        match res {
+            Ok(v) => {
+                self.db.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.db.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Direct access to the connection (for crates that add their own queries).
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.db
+    }
+}
+
+fn redact(url: &str) -> String {
+    // postgres://user:secret@host → postgres://user:***@host
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            super::redact("postgres://mnp:s3cret@db/mnp"),
+            "postgres://mnp:***@db/mnp"
+        );
+        assert_eq!(super::redact("postgres://db/mnp"), "postgres://db/mnp");
+    }
+}

@@ -14,7 +14,11 @@ use mnp_plugin::{Plugin, PluginError, json_escape};
 struct ExampleNetworks;
 
 fn field<'a>(text: &'a str, label: &str) -> Option<&'a str> {
-    text.lines().find_map(|l| l.trim().strip_prefix(label).map(|v| v.trim_start_matches(':').trim()))
+    text.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(label)
+            .map(|v| v.trim_start_matches(':').trim())
+    })
 }
 
 impl Plugin for ExampleNetworks {
@@ -30,11 +34,18 @@ impl Plugin for ExampleNetworks {
         if text.contains("X-Example-Behaviour: garbage") {
             return Ok("\u{1}\u{2} definitely not json".to_string());
         }
-        let err = |kind: &str, m: &str| PluginError { kind: kind.into(), message: m.into() };
+        let err = |kind: &str, m: &str| PluginError {
+            kind: kind.into(),
+            message: m.into(),
+        };
         let Some(reference) = field(&text, "Reference") else {
             return Err(err("not-maintenance", "no Reference: line"));
         };
-        let status = match field(&text, "Status").unwrap_or("confirmed").to_ascii_lowercase().as_str() {
+        let status = match field(&text, "Status")
+            .unwrap_or("confirmed")
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "cancelled" | "canceled" => "CANCELLED",
             "completed" => "COMPLETED",
             _ => "CONFIRMED",
@@ -44,7 +55,12 @@ impl Plugin for ExampleNetworks {
         let circuits: Vec<String> = text
             .lines()
             .filter_map(|l| l.trim().strip_prefix("Circuit:"))
-            .map(|c| format!("{{\"vendorCircuitId\":\"{}\",\"impact\":\"OUTAGE\"}}", json_escape(c.trim())))
+            .map(|c| {
+                format!(
+                    "{{\"vendorCircuitId\":\"{}\",\"impact\":\"OUTAGE\"}}",
+                    json_escape(c.trim())
+                )
+            })
             .collect();
         Ok(format!(
             "[{{\"provider\":\"example-networks\",\"maintenanceId\":\"{}\",\"status\":\"{status}\",\"beginWindow\":\"{}\",\"endWindow\":\"{}\",\"circuits\":[{}]}}]",

@@ -57,7 +57,10 @@ static ZONE_TAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 static ZONE_HEAD: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*[\(\[]?\s*((?:UTC|GMT)(?:\s*[+\-]\s*\d{1,2}(?::?\d{2})?)?)\s*[\)\]]?\s*[:\-]?\s*").ok()
+    Regex::new(
+        r"(?i)^\s*[\(\[]?\s*((?:UTC|GMT)(?:\s*[+\-]\s*\d{1,2}(?::?\d{2})?)?)\s*[\)\]]?\s*[:\-]?\s*",
+    )
+    .ok()
 });
 
 /// Collapse whitespace and drop ordinal suffixes, commas, `at`, `hrs`.
@@ -77,7 +80,11 @@ pub fn normalize(s: &str) -> String {
 /// normalised string.
 pub fn parse_naive(s: &str, formats: &[&str]) -> Option<NaiveDateTime> {
     let n = normalize(s);
-    let list = if formats.is_empty() { DEFAULT_FORMATS } else { formats };
+    let list = if formats.is_empty() {
+        DEFAULT_FORMATS
+    } else {
+        formats
+    };
     for f in list {
         if let Ok(d) = NaiveDateTime::parse_from_str(&n, f) {
             return Some(d);
@@ -103,7 +110,9 @@ pub fn split_zone(s: &str) -> (String, Option<Zone>) {
                 let word = z.as_str().replace(' ', "");
                 let zone = tz::zone_by_name(z.as_str()).or_else(|| tz::offset(&word));
                 // AM/PM look like zones: never treat them as one.
-                if let Some(zone) = zone.filter(|_| !matches!(word.to_ascii_uppercase().as_str(), "AM" | "PM")) {
+                if let Some(zone) =
+                    zone.filter(|_| !matches!(word.to_ascii_uppercase().as_str(), "AM" | "PM"))
+                {
                     return (n[..all.start()].trim().to_string(), Some(zone));
                 }
             }
@@ -130,10 +139,13 @@ pub fn parse_datetime(
     field: &'static str,
 ) -> Result<DateTime<Utc>> {
     let (rest, zone) = split_zone(s);
-    let zone = zone.or(default).ok_or_else(|| Error::bad_value(field, s, "no time zone"))?;
+    let zone = zone
+        .or(default)
+        .ok_or_else(|| Error::bad_value(field, s, "no time zone"))?;
     let naive = parse_naive(&rest, formats)
         .ok_or_else(|| Error::bad_value(field, s, "unrecognised date/time"))?;
-    tz::localize(&zone, naive).ok_or_else(|| Error::bad_value(field, s, "time does not exist in zone"))
+    tz::localize(&zone, naive)
+        .ok_or_else(|| Error::bad_value(field, s, "time does not exist in zone"))
 }
 
 /// Like [`parse_datetime`] with UTC as the default zone.
@@ -148,13 +160,31 @@ mod tests {
     #[test]
     fn common_shapes() {
         let t = |s: &str| parse_utc(s, &[], "t").map(|d| d.to_rfc3339());
-        assert_eq!(t("2019-Apr-09 06:00 UTC").unwrap(), "2019-04-09T06:00:00+00:00");
+        assert_eq!(
+            t("2019-Apr-09 06:00 UTC").unwrap(),
+            "2019-04-09T06:00:00+00:00"
+        );
         assert_eq!(t("2024-03-01 22:00").unwrap(), "2024-03-01T22:00:00+00:00");
-        assert_eq!(t("Mar 1st, 2024 at 10:00 PM GMT").unwrap(), "2024-03-01T22:00:00+00:00");
-        assert_eq!(t("01-Mar-2024 22:00 (GMT+1)").unwrap(), "2024-03-01T21:00:00+00:00");
-        assert_eq!(t("2024-07-01 01:00 CDT").unwrap(), "2024-07-01T06:00:00+00:00");
-        assert_eq!(t("UTC: 2024-07-01 01:00").unwrap(), "2024-07-01T01:00:00+00:00");
-        assert_eq!(t("Tue, 09 Apr 2019 06:00 +0200").unwrap(), "2019-04-09T04:00:00+00:00");
+        assert_eq!(
+            t("Mar 1st, 2024 at 10:00 PM GMT").unwrap(),
+            "2024-03-01T22:00:00+00:00"
+        );
+        assert_eq!(
+            t("01-Mar-2024 22:00 (GMT+1)").unwrap(),
+            "2024-03-01T21:00:00+00:00"
+        );
+        assert_eq!(
+            t("2024-07-01 01:00 CDT").unwrap(),
+            "2024-07-01T06:00:00+00:00"
+        );
+        assert_eq!(
+            t("UTC: 2024-07-01 01:00").unwrap(),
+            "2024-07-01T01:00:00+00:00"
+        );
+        assert_eq!(
+            t("Tue, 09 Apr 2019 06:00 +0200").unwrap(),
+            "2019-04-09T04:00:00+00:00"
+        );
         assert!(t("next tuesday").is_err());
     }
 

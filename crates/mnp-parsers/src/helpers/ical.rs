@@ -39,7 +39,10 @@ pub struct Property {
 impl Property {
     /// A parameter value by (case-insensitive) name.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// The value as TEXT: backslash escapes undone.
     pub fn text(&self) -> String {
@@ -57,15 +60,21 @@ pub struct Event {
 impl Event {
     /// First property with this name.
     pub fn get(&self, name: &str) -> Option<&Property> {
-        self.props.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+        self.props
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
     }
     /// All properties with this name.
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Property> + 'a {
-        self.props.iter().filter(move |p| p.name.eq_ignore_ascii_case(name))
+        self.props
+            .iter()
+            .filter(move |p| p.name.eq_ignore_ascii_case(name))
     }
     /// First property's TEXT value, trimmed (empty string when absent).
     pub fn text(&self, name: &str) -> String {
-        self.get(name).map(|p| p.text().trim().to_string()).unwrap_or_default()
+        self.get(name)
+            .map(|p| p.text().trim().to_string())
+            .unwrap_or_default()
     }
     /// A date-time property as UTC (see the module docs for the rules).
     pub fn datetime(&self, name: &'static str) -> Result<Option<DateTime<Utc>>> {
@@ -117,7 +126,11 @@ fn param_value(i: &str) -> IResult<&str, &str> {
 }
 
 fn param(i: &str) -> IResult<&str, (&str, Vec<&str>)> {
-    (preceded(char(';'), name), preceded(char('='), separated_list1(char(','), param_value))).parse(i)
+    (
+        preceded(char(';'), name),
+        preceded(char('='), separated_list1(char(','), param_value)),
+    )
+        .parse(i)
 }
 
 type Line<'a> = (&'a str, Vec<(&'a str, Vec<&'a str>)>, &'a str);
@@ -131,7 +144,10 @@ pub fn parse_line(line: &str) -> Option<Property> {
     let (_, (n, params, value)) = content_line(line.trim_end_matches('\r')).ok()?;
     Some(Property {
         name: n.to_ascii_uppercase(),
-        params: params.into_iter().map(|(k, v)| (k.to_ascii_uppercase(), v.join(","))).collect(),
+        params: params
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_uppercase(), v.join(",")))
+            .collect(),
         value: value.to_string(),
     })
 }
@@ -200,7 +216,11 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// Parse an iCalendar DATE-TIME or DATE value to UTC.
-pub fn parse_datetime(value: &str, tzid: Option<&str>, field: &'static str) -> Result<DateTime<Utc>> {
+pub fn parse_datetime(
+    value: &str,
+    tzid: Option<&str>,
+    field: &'static str,
+) -> Result<DateTime<Utc>> {
     let v = value.trim();
     let bad = |why: &str| Error::bad_value(field, v, why.to_string());
     if let Some(stripped) = v.strip_suffix(['Z', 'z']) {
@@ -241,7 +261,11 @@ mod tests {
         assert_eq!(obj.value, "circuit-1");
         assert_eq!(obj.param("X-MAINTNOTE-OBJECT-IMPACT"), Some("OUTAGE"));
         assert_eq!(ev.text("SUMMARY"), "a, b\nc");
-        assert_eq!(ev.all("SUMMARY").count(), 1, "VALARM summary must not leak into the event");
+        assert_eq!(
+            ev.all("SUMMARY").count(),
+            1,
+            "VALARM summary must not leak into the event"
+        );
     }
 
     #[test]
@@ -249,7 +273,10 @@ mod tests {
         let utc = parse_datetime("20240301T220000Z", None, "dtstart").unwrap();
         assert_eq!(utc.to_rfc3339(), "2024-03-01T22:00:00+00:00");
         // floating = UTC
-        assert_eq!(parse_datetime("20240301T220000", None, "dtstart").unwrap(), utc);
+        assert_eq!(
+            parse_datetime("20240301T220000", None, "dtstart").unwrap(),
+            utc
+        );
         // 22:00 in New York on 1 March (EST, UTC-5) = 03:00 UTC next day
         let ny = parse_datetime("20240301T220000", Some("America/New_York"), "dtstart").unwrap();
         assert_eq!(ny.to_rfc3339(), "2024-03-02T03:00:00+00:00");

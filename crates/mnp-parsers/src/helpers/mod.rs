@@ -1,7 +1,9 @@
-//! Helpers shared by vendor parsers: iCalendar, time zones, dates, labelled text.
+//! Helpers shared by vendor parsers: iCalendar, time zones, dates, labelled
+//! text, HTML tables.
 
 pub mod dates;
-pub mod sheets;
+pub mod html;
 pub mod ical;
+pub mod sheets;
 pub mod text;
 pub mod tz;

@@ -28,7 +28,9 @@ impl Table {
     /// Index of the first header cell matching one of `names` (case-insensitive, trimmed).
     pub fn column(&self, names: &[&str]) -> Option<usize> {
         let header = self.rows.first()?;
-        header.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        header
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
     }
 
     /// The data rows (all but the header).
@@ -46,8 +48,11 @@ pub fn read_csv(text: &str) -> Result<Vec<Vec<String>>> {
         .into_iter()
         .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
         .unwrap_or(b',');
-    let mut rdr =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| Error::bad_value("csv attachment", "", e.to_string()))?;
@@ -59,23 +64,31 @@ pub fn read_csv(text: &str) -> Result<Vec<Vec<String>>> {
 /// Read every sheet of an XLSX workbook.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<String>>)>> {
     let bad = |why: String| Error::bad_value("xlsx attachment", "", why);
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a zip archive: {e}")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| bad(format!("not a zip archive: {e}")))?;
     // Sum the sizes the central directory declares: it carries them even for
     // entries written with data descriptors (as some carriers' files are).
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let size = archive.by_index_raw(i).map_err(|e| bad(e.to_string()))?.size();
+        let size = archive
+            .by_index_raw(i)
+            .map_err(|e| bad(e.to_string()))?
+            .size();
         total = total.saturating_add(size);
     }
     if total > MAX_UNCOMPRESSED {
-        return Err(bad(format!("declares {total} bytes uncompressed, over the limit of {MAX_UNCOMPRESSED}")));
+        return Err(bad(format!(
+            "declares {total} bytes uncompressed, over the limit of {MAX_UNCOMPRESSED}"
+        )));
     }
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let mut out = Vec::new();
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).map_err(|e| bad(e.to_string()))?;
-        let rows = range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect();
+        let rows = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect())
+            .collect();
         out.push((name, rows));
     }
     Ok(out)
@@ -90,11 +103,22 @@ pub fn tables(email: &Email) -> Result<Vec<Table>> {
         let lower = fname.to_ascii_lowercase();
         if lower.ends_with(".csv") || p.mime == "text/csv" || p.mime == "application/csv" {
             // the charset-decoded text (UTF-16 CSVs exist in the wild)
-            let text = p.text.clone().unwrap_or_else(|| String::from_utf8_lossy(&p.data).into_owned());
-            out.push(Table { name: fname, rows: read_csv(&text)? });
-        } else if lower.ends_with(".xlsx") || p.mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+            let text = p
+                .text
+                .clone()
+                .unwrap_or_else(|| String::from_utf8_lossy(&p.data).into_owned());
+            out.push(Table {
+                name: fname,
+                rows: read_csv(&text)?,
+            });
+        } else if lower.ends_with(".xlsx")
+            || p.mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        {
             for (sheet, rows) in read_xlsx(&p.data)? {
-                out.push(Table { name: format!("{fname}#{sheet}"), rows });
+                out.push(Table {
+                    name: format!("{fname}#{sheet}"),
+                    rows,
+                });
             }
         }
     }
@@ -110,8 +134,16 @@ mod tests {
 
     #[test]
     fn csv_with_semicolons_and_quotes() {
-        let rows = read_csv("\u{feff}Service ID;Impact\n\"IC-1\";Outage\nIC-2 ; No impact\n").unwrap_or_default();
-        assert_eq!(rows, vec![vec!["Service ID", "Impact"], vec!["IC-1", "Outage"], vec!["IC-2", "No impact"]]);
+        let rows = read_csv("\u{feff}Service ID;Impact\n\"IC-1\";Outage\nIC-2 ; No impact\n")
+            .unwrap_or_default();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["Service ID", "Impact"],
+                vec!["IC-1", "Outage"],
+                vec!["IC-2", "No impact"]
+            ]
+        );
     }
 
     #[test]
@@ -122,7 +154,10 @@ mod tests {
 
     #[test]
     fn garbage_xlsx_is_a_typed_error() {
-        assert!(matches!(read_xlsx(b"PK\x03\x04 not really"), Err(Error::BadValue { .. })));
+        assert!(matches!(
+            read_xlsx(b"PK\x03\x04 not really"),
+            Err(Error::BadValue { .. })
+        ));
         assert!(matches!(read_xlsx(b""), Err(Error::BadValue { .. })));
     }
 }

@@ -10,7 +10,9 @@ pub fn label_value(text: &str, labels: &[&str]) -> Option<String> {
     for (i, raw) in lines.iter().enumerate() {
         let line = raw.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '*');
         for label in labels {
-            let Some(head) = line.get(..label.len()) else { continue };
+            let Some(head) = line.get(..label.len()) else {
+                continue;
+            };
             if !head.eq_ignore_ascii_case(label) {
                 continue;
             }
@@ -45,7 +47,9 @@ pub fn label_values(text: &str, labels: &[&str]) -> Vec<String> {
     while let Some(v) = label_value(rest, labels) {
         out.push(v.clone());
         // advance past the line that produced it
-        let Some(pos) = rest.find(v.as_str()) else { break };
+        let Some(pos) = rest.find(v.as_str()) else {
+            break;
+        };
         rest = rest.get(pos + v.len()..).unwrap_or("");
     }
     out
@@ -68,10 +72,17 @@ mod tests {
     #[test]
     fn finds_labels() {
         let t = "Hello\nStart Date and Time: 2019-Apr-09 06:00 UTC\nService ID:\tIC-1\nImpact\n  Outage\n";
-        assert_eq!(label_value(t, &["start date and time"]).unwrap(), "2019-Apr-09 06:00 UTC");
+        assert_eq!(
+            label_value(t, &["start date and time"]).unwrap(),
+            "2019-Apr-09 06:00 UTC"
+        );
         assert_eq!(label_value(t, &["Service ID"]).unwrap(), "IC-1");
         assert_eq!(label_value(t, &["Impact"]).unwrap(), "Outage");
-        assert_eq!(label_value(t, &["Star"]), None, "a label must end at a word boundary");
+        assert_eq!(
+            label_value(t, &["Star"]),
+            None,
+            "a label must end at a word boundary"
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ fn h(hours: i32, minutes: i32) -> Option<Zone> {
 
 /// A zone abbreviation or generic name (case-insensitive).
 pub fn abbreviation(abbr: &str) -> Option<Zone> {
-    let a = abbr.trim().trim_matches(|c: char| c == '(' || c == ')' || c == '.').to_ascii_uppercase();
+    let a = abbr
+        .trim()
+        .trim_matches(|c: char| c == '(' || c == ')' || c == '.')
+        .to_ascii_uppercase();
     match a.as_str() {
         "UTC" | "GMT" | "UT" | "Z" | "ZULU" | "UCT" => h(0, 0),
         "EST" => h(-5, 0),
@@ -76,10 +79,16 @@ pub fn abbreviation(abbr: &str) -> Option<Zone> {
         "NZDT" => h(13, 0),
         "BRT" => h(-3, 0),
         "ART" => h(-3, 0),
-        "ET" | "EASTERN" | "EASTERN TIME" | "US/EASTERN" => Some(Zone::Named(Tz::America__New_York)),
+        "ET" | "EASTERN" | "EASTERN TIME" | "US/EASTERN" => {
+            Some(Zone::Named(Tz::America__New_York))
+        }
         "CT" | "CENTRAL" | "CENTRAL TIME" | "US/CENTRAL" => Some(Zone::Named(Tz::America__Chicago)),
-        "MT" | "MOUNTAIN" | "MOUNTAIN TIME" | "US/MOUNTAIN" => Some(Zone::Named(Tz::America__Denver)),
-        "PT" | "PACIFIC" | "PACIFIC TIME" | "US/PACIFIC" => Some(Zone::Named(Tz::America__Los_Angeles)),
+        "MT" | "MOUNTAIN" | "MOUNTAIN TIME" | "US/MOUNTAIN" => {
+            Some(Zone::Named(Tz::America__Denver))
+        }
+        "PT" | "PACIFIC" | "PACIFIC TIME" | "US/PACIFIC" => {
+            Some(Zone::Named(Tz::America__Los_Angeles))
+        }
         _ => None,
     }
 }
@@ -181,7 +190,9 @@ pub fn zone_by_name(name: &str) -> Option<Zone> {
 
 /// A zone by city name, e.g. `Amsterdam`, `New York`.
 pub fn city(name: &str) -> Option<Zone> {
-    CITIES.get(&name.trim().to_ascii_lowercase()).map(|tz| Zone::Named(*tz))
+    CITIES
+        .get(&name.trim().to_ascii_lowercase())
+        .map(|tz| Zone::Named(*tz))
 }
 
 /// A numeric offset: `+0100`, `-05:00`, `UTC+1`, `GMT-5`, `+8`.
@@ -220,14 +231,19 @@ pub fn offset(s: &str) -> Option<Zone> {
 /// gap) is read with the offset in force just before the gap.
 pub fn localize(zone: &Zone, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     match zone {
-        Zone::Fixed(off) => off.from_local_datetime(&naive).single().map(|d| d.with_timezone(&Utc)),
+        Zone::Fixed(off) => off
+            .from_local_datetime(&naive)
+            .single()
+            .map(|d| d.with_timezone(&Utc)),
         Zone::Named(tz) => match tz.from_local_datetime(&naive) {
             LocalResult::Single(d) => Some(d.with_timezone(&Utc)),
             LocalResult::Ambiguous(a, b) => Some(a.min(b).with_timezone(&Utc)),
             LocalResult::None => {
                 let before = naive - chrono::Duration::hours(3);
                 let off = tz.offset_from_utc_datetime(&before).fix();
-                off.from_local_datetime(&naive).single().map(|d| d.with_timezone(&Utc))
+                off.from_local_datetime(&naive)
+                    .single()
+                    .map(|d| d.with_timezone(&Utc))
             }
         },
     }
@@ -239,28 +255,52 @@ mod tests {
     use chrono::NaiveDate;
 
     fn nd(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(hh, mm, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(hh, mm, 0)
+            .unwrap()
     }
 
     #[test]
     fn abbreviations_and_generic_names() {
         // 01:00 CDT = 06:00 UTC
         let z = zone_by_name("CDT").unwrap();
-        assert_eq!(localize(&z, nd(2024, 7, 1, 1, 0)).unwrap().to_rfc3339(), "2024-07-01T06:00:00+00:00");
+        assert_eq!(
+            localize(&z, nd(2024, 7, 1, 1, 0)).unwrap().to_rfc3339(),
+            "2024-07-01T06:00:00+00:00"
+        );
         // "Eastern" follows DST: July = EDT (-4), January = EST (-5)
         let e = zone_by_name("Eastern").unwrap();
-        assert_eq!(localize(&e, nd(2024, 7, 1, 0, 0)).unwrap().to_rfc3339(), "2024-07-01T04:00:00+00:00");
-        assert_eq!(localize(&e, nd(2024, 1, 1, 0, 0)).unwrap().to_rfc3339(), "2024-01-01T05:00:00+00:00");
+        assert_eq!(
+            localize(&e, nd(2024, 7, 1, 0, 0)).unwrap().to_rfc3339(),
+            "2024-07-01T04:00:00+00:00"
+        );
+        assert_eq!(
+            localize(&e, nd(2024, 1, 1, 0, 0)).unwrap().to_rfc3339(),
+            "2024-01-01T05:00:00+00:00"
+        );
     }
 
     #[test]
     fn cities_windows_names_and_offsets() {
         let a = zone_by_name("Amsterdam").unwrap();
-        assert_eq!(localize(&a, nd(2024, 1, 10, 1, 0)).unwrap().to_rfc3339(), "2024-01-10T00:00:00+00:00");
-        assert_eq!(zone_by_name("new york"), Some(Zone::Named(Tz::America__New_York)));
-        assert_eq!(zone_by_name("W. Europe Standard Time"), Some(Zone::Named(Tz::Europe__Berlin)));
+        assert_eq!(
+            localize(&a, nd(2024, 1, 10, 1, 0)).unwrap().to_rfc3339(),
+            "2024-01-10T00:00:00+00:00"
+        );
+        assert_eq!(
+            zone_by_name("new york"),
+            Some(Zone::Named(Tz::America__New_York))
+        );
+        assert_eq!(
+            zone_by_name("W. Europe Standard Time"),
+            Some(Zone::Named(Tz::Europe__Berlin))
+        );
         let o = zone_by_name("UTC+05:30").unwrap();
-        assert_eq!(localize(&o, nd(2024, 1, 1, 5, 30)).unwrap().to_rfc3339(), "2024-01-01T00:00:00+00:00");
+        assert_eq!(
+            localize(&o, nd(2024, 1, 1, 5, 30)).unwrap().to_rfc3339(),
+            "2024-01-01T00:00:00+00:00"
+        );
         assert_eq!(zone_by_name("-0800"), h(-8, 0));
         assert!(zone_by_name("Atlantis").is_none());
     }
@@ -269,8 +309,14 @@ mod tests {
     fn dst_gap_and_overlap() {
         let e = Zone::Named(Tz::America__New_York);
         // 2024-03-10 02:30 does not exist in New York; read with EST (-5)
-        assert_eq!(localize(&e, nd(2024, 3, 10, 2, 30)).unwrap().to_rfc3339(), "2024-03-10T07:30:00+00:00");
+        assert_eq!(
+            localize(&e, nd(2024, 3, 10, 2, 30)).unwrap().to_rfc3339(),
+            "2024-03-10T07:30:00+00:00"
+        );
         // 2024-11-03 01:30 happens twice; the earlier (EDT, -4) wins
-        assert_eq!(localize(&e, nd(2024, 11, 3, 1, 30)).unwrap().to_rfc3339(), "2024-11-03T05:30:00+00:00");
+        assert_eq!(
+            localize(&e, nd(2024, 11, 3, 1, 30)).unwrap().to_rfc3339(),
+            "2024-11-03T05:30:00+00:00"
+        );
     }
 }

@@ -2,7 +2,6 @@
 
 use std::sync::LazyLock;
 
-
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,

@@ -1,6 +1,9 @@
 //! BCOP maintenance calendar (`X-MAINTNOTE-*` iCalendar), the generic format.
 
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 
 use crate::helpers::ical::{self, Event};
 
@@ -51,6 +54,37 @@ pub fn is_bcop_calendar(text: &str) -> bool {
     text.contains("BEGIN:VCALENDAR") && text.to_ascii_uppercase().contains("X-MAINTNOTE-")
 }
 
+/// True when the mail carries a BCOP calendar that [`parse_calendars`] will
+/// read: in a part (body, attachment, forwarded message) or pasted into the
+/// body text. Vendors that also send other formats check this first.
+pub fn has_calendar(email: &Email) -> bool {
+    email.calendars().iter().any(|c| is_bcop_calendar(c)) || is_bcop_calendar(email.text())
+}
+
+/// True when a BCOP calendar in a part of the mail has an event whose
+/// provider or organizer `names` accepts: the content signature of vendors
+/// that send BCOP calendars, so a forwarded calendar with an anonymised
+/// `From:` still routes to them.
+///
+/// `names` is called with the `X-MAINTNOTE-PROVIDER` text and with the
+/// organizer as `<ORGANIZER value> <CN parameter>` (`mailto:noc@gin.ntt.net
+/// NTT NOC`); how it matches (a case-insensitive substring, a whole word) is
+/// the vendor's choice. A calendar pasted into the body text is not read.
+pub fn calendar_names(email: &Email, mut names: impl FnMut(&str) -> bool) -> bool {
+    email
+        .calendars()
+        .into_iter()
+        .filter(|c| is_bcop_calendar(c))
+        .any(|c| {
+            ical::parse(c).events.iter().any(|ev| {
+                let organizer = ev
+                    .get("ORGANIZER")
+                    .map(|p| format!("{} {}", p.value, p.param("CN").unwrap_or("")));
+                names(&ev.text("X-MAINTNOTE-PROVIDER")) || organizer.is_some_and(|o| names(&o))
+            })
+        })
+}
+
 impl VendorParser for Bcop {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         parse_calendars(email)
@@ -64,7 +98,11 @@ impl VendorParser for Bcop {
 /// All maintenances from every BCOP calendar in the mail (parts, attachments,
 /// forwarded messages; as a last resort a calendar pasted into the body text).
 pub fn parse_calendars(email: &Email) -> Result<Vec<Maintenance>> {
-    let mut cals: Vec<&str> = email.calendars().into_iter().filter(|c| is_bcop_calendar(c)).collect();
+    let mut cals: Vec<&str> = email
+        .calendars()
+        .into_iter()
+        .filter(|c| is_bcop_calendar(c))
+        .collect();
     if cals.is_empty() && is_bcop_calendar(email.text()) {
         cals.push(email.text());
     }
@@ -81,10 +119,15 @@ pub fn parse_calendars(email: &Email) -> Result<Vec<Maintenance>> {
 /// All maintenances of one calendar text.
 pub fn parse_calendar_text(text: &str) -> Result<Vec<Maintenance>> {
     let cal = ical::parse(text);
-    let events: Vec<&Event> =
-        cal.events.iter().filter(|e| e.get("X-MAINTNOTE-MAINTENANCE-ID").is_some()).collect();
+    let events: Vec<&Event> = cal
+        .events
+        .iter()
+        .filter(|e| e.get("X-MAINTNOTE-MAINTENANCE-ID").is_some())
+        .collect();
     if events.is_empty() {
-        return Err(Error::MissingField { field: "maintenance_id" });
+        return Err(Error::MissingField {
+            field: "maintenance_id",
+        });
     }
     events.into_iter().map(event_to_maintenance).collect()
 }
@@ -95,7 +138,9 @@ pub fn event_to_maintenance(ev: &Event) -> Result<Maintenance> {
     m.account = ev.text("X-MAINTNOTE-ACCOUNT");
     m.maintenance_id = ev.text("X-MAINTNOTE-MAINTENANCE-ID");
     if m.maintenance_id.is_empty() {
-        return Err(Error::MissingField { field: "maintenance_id" });
+        return Err(Error::MissingField {
+            field: "maintenance_id",
+        });
     }
     let status = ev.text("X-MAINTNOTE-STATUS");
     m.status = if status.is_empty() {
@@ -131,10 +176,16 @@ pub fn event_to_maintenance(ev: &Event) -> Result<Maintenance> {
     m.uid = ev.text("UID");
     m.sequence = match ev.text("SEQUENCE") {
         s if s.is_empty() => None,
-        s => Some(s.parse::<i64>().map_err(|_| Error::bad_value("sequence", &s, "not an integer"))?),
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| Error::bad_value("sequence", &s, "not an integer"))?,
+        ),
     };
     m.summary = ev.text("SUMMARY");
-    m.organizer = ev.get("ORGANIZER").map(|p| p.value.trim().to_string()).unwrap_or_default();
+    m.organizer = ev
+        .get("ORGANIZER")
+        .map(|p| p.value.trim().to_string())
+        .unwrap_or_default();
     if m.provider.is_empty() {
         return Err(Error::MissingField { field: "provider" });
     }
@@ -142,6 +193,7 @@ pub fn event_to_maintenance(ev: &Event) -> Result<Maintenance> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -160,17 +212,71 @@ mod tests {
         let w = m.window.unwrap();
         assert_eq!(w.begin().to_rfc3339(), "2024-01-10T00:00:00+00:00");
         assert_eq!(w.end().to_rfc3339(), "2024-01-10T04:00:00+00:00");
-        assert_eq!(m.circuits, vec![CircuitImpact::new("CKT-1", Impact::Outage), CircuitImpact::new("CKT-2", Impact::NoImpact)]);
+        assert_eq!(
+            m.circuits,
+            vec![
+                CircuitImpact::new("CKT-1", Impact::Outage),
+                CircuitImpact::new("CKT-2", Impact::NoImpact)
+            ]
+        );
         assert_eq!(m.sequence, Some(2));
         assert_eq!(m.organizer, "mailto:noc@carrier.example");
         assert_eq!(m.uid, "abc-1");
     }
 
+    fn mail(from: &str, cal: &str) -> Email {
+        let raw =
+            format!("From: {from}\nSubject: Maintenance\nContent-Type: text/calendar\n\n{cal}");
+        Email::parse(raw.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn calendar_names_reads_provider_and_organizer() {
+        let email = mail("someone@example.org", CAL);
+        assert!(has_calendar(&email));
+        // provider `carrier.example`
+        assert!(calendar_names(&email, |s| s.contains("carrier.example")));
+        // organizer value and CN, joined by a space
+        let mut seen = Vec::new();
+        assert!(!calendar_names(&email, |s| {
+            seen.push(s.to_string());
+            false
+        }));
+        assert_eq!(seen, ["carrier.example", "mailto:noc@carrier.example NOC"]);
+        assert!(calendar_names(&email, |s| s.ends_with(" NOC")));
+        assert!(!calendar_names(&email, |s| s
+            .to_ascii_lowercase()
+            .contains("telstra")));
+    }
+
+    #[test]
+    fn calendar_names_needs_a_bcop_calendar_part() {
+        // a plain calendar without X-MAINTNOTE lines names nobody
+        let plain = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nORGANIZER;CN=Carrier:mailto:noc@carrier.example\nEND:VEVENT\nEND:VCALENDAR\n";
+        let email = mail("noc@carrier.example", plain);
+        assert!(!has_calendar(&email));
+        assert!(!calendar_names(&email, |_| true));
+        // a BCOP calendar pasted into a text body is read, but names nobody
+        let raw = format!("From: a@b.example\nSubject: x\n\n{CAL}");
+        let pasted = Email::parse(raw.as_bytes()).unwrap();
+        assert!(has_calendar(&pasted));
+        assert!(!calendar_names(&pasted, |_| true));
+    }
+
     #[test]
     fn bad_status_is_typed() {
         let bad = CAL.replace("STATUS:CONFIRMED", "STATUS:MAYBE");
-        assert!(matches!(parse_calendar_text(&bad), Err(Error::BadValue { field: "status", .. })));
+        assert!(matches!(
+            parse_calendar_text(&bad),
+            Err(Error::BadValue {
+                field: "status",
+                ..
+            })
+        ));
         let noimpact = CAL.replace("X-MAINTNOTE-IMPACT:OUTAGE\n", "");
-        assert!(matches!(parse_calendar_text(&noimpact), Err(Error::MissingField { field: "impact" })));
+        assert!(matches!(
+            parse_calendar_text(&noimpact),
+            Err(Error::MissingField { field: "impact" })
+        ));
     }
 }

@@ -2,15 +2,14 @@
 
 use std::sync::LazyLock;
 
+use crate::helpers::html::{self, CellText, Table};
+use crate::helpers::{dates, text, tz};
 use chrono::{DateTime, Utc};
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Selector};
-
-use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
 # Routing
@@ -72,50 +71,6 @@ const FORMATS: &[&str] = &[
     "%m/%d/%Y %I:%M:%S %p",
 ];
 
-/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
-/// (rows and cells of nested tables belong to the nested table only).
-fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
-    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
-        Some((
-            Selector::parse("table").ok()?,
-            Selector::parse("tr").ok()?,
-            Selector::parse("td, th").ok()?,
-        ))
-    });
-    let Some((t, r, c)) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
-        el.ancestors()
-            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
-            .is_some_and(|n| n.id() == owner.id())
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for table in doc.select(t) {
-            let mut rows = Vec::new();
-            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
-                let cells: Vec<String> = tr
-                    .select(c)
-                    .filter(|td| owned_by(*td, "tr", tr))
-                    .map(|td| {
-                        td.text()
-                            .collect::<String>()
-                            .replace('\u{a0}', " ")
-                            .trim()
-                            .to_string()
-                    })
-                    .collect();
-                if cells.iter().any(|c| !c.is_empty()) {
-                    rows.push(cells);
-                }
-            }
-            out.push(rows);
-        }
-    }
-    out
-}
-
 /// Crown Castle's impact text as an impact.
 pub fn impact_of(s: &str) -> Option<Impact> {
     let l = s.trim().to_ascii_lowercase();
@@ -163,8 +118,8 @@ fn status_of(subject: &str, body: &str) -> Status {
 }
 
 /// The window from the time-zone table: GMT row first, else the first row whose zone resolves.
-fn window(tables: &[Vec<Vec<String>>]) -> Result<Option<Window>> {
-    for rows in tables {
+fn window(tables: &[Table]) -> Result<Option<Window>> {
+    for rows in tables.iter().map(|t| &t.rows) {
         let is_grid = rows.first().is_some_and(|h| {
             h.iter()
                 .any(|c| c.to_ascii_lowercase().starts_with("scheduled start"))
@@ -236,7 +191,7 @@ impl VendorParser for CrownCastle {
             })
             .unwrap_or_default();
         m.summary = text::label_value(&body, &["Work Description"]).unwrap_or_default();
-        let tables = html_tables(email);
+        let tables = html::email_tables(email, CellText::AsWritten);
         m.window = window(&tables)?;
         if m.window.is_none() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "window" });
@@ -244,28 +199,17 @@ impl VendorParser for CrownCastle {
         let general = text::label_value(&body, &["Expected Customer Impact"])
             .and_then(|s| impact_of(&s))
             .unwrap_or(Impact::Outage);
-        for rows in &tables {
-            let Some(hpos) = rows
-                .iter()
-                .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
-            else {
+        for table in &tables {
+            let Some(grid) = table.grid("circuit id") else {
                 continue;
             };
-            let Some(header) = rows.get(hpos) else {
-                continue;
-            };
-            let col = |n: &str| header.iter().position(|c| c.eq_ignore_ascii_case(n));
-            let Some(cid) = col("circuit id") else {
-                continue;
-            };
-            let icol = col("impact");
-            for row in rows.iter().skip(hpos + 1) {
-                let Some(id) = row.get(cid).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+            for row in grid.rows {
+                let Some(id) = grid.cell(row, "circuit id") else {
                     continue;
                 };
-                let impact = icol
-                    .and_then(|i| row.get(i))
-                    .and_then(|s| impact_of(s))
+                let impact = grid
+                    .cell(row, "impact")
+                    .and_then(impact_of)
                     .unwrap_or(general);
                 m.circuits.push(CircuitImpact::new(id, impact));
             }

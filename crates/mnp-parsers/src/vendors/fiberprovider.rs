@@ -2,7 +2,10 @@
 
 use std::sync::LazyLock;
 
-use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status, VendorParser, Window};
+use mnp_core::{
+    CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
+    VendorParser, Window,
+};
 use regex::Regex;
 
 use crate::helpers::{dates, sheets, text};
@@ -52,7 +55,8 @@ inventory::submit! {
 }
 
 static INTERRUPTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d+)\s*x\s*(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|days?|d)\b").ok()
+    Regex::new(r"(?i)(\d+)\s*x\s*(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|days?|d)\b")
+        .ok()
 });
 
 /// Seconds of interruption from an `Impact:` text such as `1 x 3 hours interruption`.
@@ -87,18 +91,34 @@ fn impact_of(s: &str) -> Impact {
 impl VendorParser for FiberProvider {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let body = email.text();
-        let head = body.lines().take(5).collect::<Vec<_>>().join(" ").to_ascii_uppercase();
-        if !head.contains("PLANNED WORK") && !email.subject.to_ascii_lowercase().contains("planned work") {
-            return Err(Error::not_maintenance("no PLANNED WORK notification header"));
+        let head = body
+            .lines()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_uppercase();
+        if !head.contains("PLANNED WORK")
+            && !email.subject.to_ascii_lowercase().contains("planned work")
+        {
+            return Err(Error::not_maintenance(
+                "no PLANNED WORK notification header",
+            ));
         }
         let mut m = Maintenance::new("fiberprovider");
         m.organizer = "noc@fiberprovider.com".into();
         m.account = text::label_value(body, &["Customer"]).unwrap_or_default();
         m.maintenance_id = text::label_value(body, &["PW Reference number", "PW Reference"])
-            .ok_or(Error::MissingField { field: "maintenance_id" })?;
+            .ok_or(Error::MissingField {
+                field: "maintenance_id",
+            })?;
         m.summary = text::label_value(body, &["Action and Reason"]).unwrap_or_default();
-        let cancelled = head.contains("CANCEL") || email.subject.to_ascii_lowercase().contains("cancel");
-        m.status = if cancelled { Status::Cancelled } else { Status::Confirmed };
+        let cancelled =
+            head.contains("CANCEL") || email.subject.to_ascii_lowercase().contains("cancel");
+        m.status = if cancelled {
+            Status::Cancelled
+        } else {
+            Status::Confirmed
+        };
         let fmts = ["%Y-%b-%d %H:%M", "%Y-%m-%d %H:%M", "%d-%b-%Y %H:%M"];
         let begin = text::label_value(body, &["Start Date and Time"]);
         let end = text::label_value(body, &["End Date and Time"]);
@@ -115,25 +135,38 @@ impl VendorParser for FiberProvider {
         let mut max_secs: Option<i64> = None;
         let lines: Vec<&str> = body.lines().map(str::trim).collect();
         for (i, line) in lines.iter().enumerate() {
-            let Some(id) = text::label_value(line, &["Service ID"]) else { continue };
+            let Some(id) = text::label_value(line, &["Service ID"]) else {
+                continue;
+            };
             let impact_line = lines
                 .iter()
                 .skip(i + 1)
                 .take_while(|l| text::label_value(l, &["Service ID"]).is_none())
                 .find_map(|l| text::label_value(l, &["Impact"]));
-            let impact = impact_line.as_deref().map(impact_of).unwrap_or(Impact::Outage);
+            let impact = impact_line
+                .as_deref()
+                .map(impact_of)
+                .unwrap_or(Impact::Outage);
             if let Some(s) = impact_line.as_deref().and_then(impact_seconds) {
                 max_secs = Some(max_secs.map_or(s, |m: i64| m.max(s)));
             }
-            for part in id.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+            for part in id
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 m.circuits.push(CircuitImpact::new(part, impact));
             }
         }
         for table in sheets::tables(email)? {
-            let Some(id_col) = table.column(&["Service ID", "Service", "Circuit ID"]) else { continue };
+            let Some(id_col) = table.column(&["Service ID", "Service", "Circuit ID"]) else {
+                continue;
+            };
             let impact_col = table.column(&["Impact"]);
             for row in table.records() {
-                let Some(id) = row.get(id_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else { continue };
+                let Some(id) = row.get(id_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
                 let impact_text = impact_col.and_then(|c| row.get(c)).map(String::as_str);
                 let impact = impact_text.map(impact_of).unwrap_or(Impact::Outage);
                 if let Some(s) = impact_text.and_then(impact_seconds) {

@@ -1,15 +1,13 @@
 //! HGC Global Communications (HGCINOCPW@hgc.com.hk) maintenance work notifications.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,
 };
-use scraper::{ElementRef, Selector};
 
+use crate::helpers::html::{self, CellText};
 use crate::helpers::{dates, tz};
 
 const DOC: &str = "\
@@ -67,34 +65,20 @@ const DATE_FORMATS: &[&str] = &[
 ];
 const HONG_KONG: tz::Zone = tz::Zone::Named(Tz::Asia__Hong_Kong);
 
-/// `label | : | value` rows of the HTML bodies (direct cells; a bare `:` cell is dropped).
+/// `label | : | value` rows of the HTML bodies (direct cells, rendered with
+/// line breaks kept; a bare `:` cell is skipped, a colon left on the label or
+/// value is trimmed).
 fn rows(email: &Email) -> Vec<(String, String)> {
-    static SEL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
-    let Some(tr_sel) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for tr in doc.select(tr_sel) {
-            let cells: Vec<String> = tr
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| {
-                    mnp_core::html::to_text(&c.inner_html())
-                        .replace('\u{a0}', " ")
-                        .trim()
-                        .to_string()
-                })
-                .filter(|c| !c.is_empty() && c != ":")
-                .collect();
-            if let (Some(label), Some(value)) = (cells.first(), cells.get(1)) {
-                let label = label.trim_end_matches(':').trim().to_string();
-                out.push((label, value.trim_start_matches(':').trim().to_string()));
-            }
-        }
-    }
-    out
+    html::email_rows(email, CellText::Lines)
+        .iter()
+        .filter_map(|r| html::pair(r, &[":"]))
+        .map(|(label, value)| {
+            (
+                label.trim_end_matches(':').trim().to_string(),
+                value.trim_start_matches(':').trim().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// Plain-text fallback: `Label : value` lines.
@@ -245,6 +229,7 @@ impl VendorParser for Hgc {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -2,15 +2,14 @@
 
 use std::sync::LazyLock;
 
+use crate::helpers::html::{self, CellText, Table};
+use crate::helpers::{dates, text};
 use chrono::{DateTime, Utc};
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Selector};
-
-use crate::helpers::{dates, text};
 
 const DOC: &str = "\
 # Routing
@@ -95,50 +94,6 @@ struct Row {
     circuit: String,
     impact: Impact,
     status: String,
-}
-
-/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
-/// (rows and cells of nested tables belong to the nested table only).
-fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
-    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
-        Some((
-            Selector::parse("table").ok()?,
-            Selector::parse("tr").ok()?,
-            Selector::parse("td, th").ok()?,
-        ))
-    });
-    let Some((t, r, c)) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
-        el.ancestors()
-            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
-            .is_some_and(|n| n.id() == owner.id())
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for table in doc.select(t) {
-            let mut rows = Vec::new();
-            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
-                let cells: Vec<String> = tr
-                    .select(c)
-                    .filter(|td| owned_by(*td, "tr", tr))
-                    .map(|td| {
-                        td.text()
-                            .collect::<String>()
-                            .replace('\u{a0}', " ")
-                            .trim()
-                            .to_string()
-                    })
-                    .collect();
-                if cells.iter().any(|c| !c.is_empty()) {
-                    rows.push(cells);
-                }
-            }
-            out.push(rows);
-        }
-    }
-    out
 }
 
 /// Lumen's `Impact Type` cell as an impact.
@@ -241,45 +196,33 @@ fn table_window(rows: &[Vec<String>]) -> Result<Window> {
     Err(first_err.unwrap_or(Error::MissingField { field: "window" }))
 }
 
-fn impact_rows(rows: &[Vec<String>]) -> Vec<Row> {
-    let Some(hpos) = rows
-        .iter()
-        .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
-    else {
+/// The circuit rows of an impact table (`Customer Name | Circuit ID | Alt
+/// Circuit ID | Impact Type | ... | Status`); none when it is not one.
+fn impact_rows(table: &Table) -> Vec<Row> {
+    let Some(grid) = table.grid("circuit id") else {
         return Vec::new();
     };
-    let Some(header) = rows.get(hpos) else {
-        return Vec::new();
-    };
-    let col = |name: &str| header.iter().position(|c| c.eq_ignore_ascii_case(name));
-    let (name, cid, alt, impact, status) = (
-        col("customer name"),
-        col("circuit id"),
-        col("alt circuit id"),
-        col("impact type"),
-        col("status"),
-    );
-    let cell = |row: &Vec<String>, i: Option<usize>| {
-        i.and_then(|i| row.get(i))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let cell = |row: &[String], name: &str| grid.cell(row, name).unwrap_or_default().to_string();
     let usable = |s: &str| {
         !s.is_empty() && !matches!(s.to_ascii_uppercase().as_str(), "_" | "-" | "N/A" | "NA")
     };
-    rows.iter()
-        .skip(hpos + 1)
+    grid.rows
+        .iter()
         .filter_map(|row| {
-            let main = cell(row, cid);
-            let circuit = if usable(&main) { main } else { cell(row, alt) };
+            let main = cell(row, "circuit id");
+            let circuit = if usable(&main) {
+                main
+            } else {
+                cell(row, "alt circuit id")
+            };
             if !usable(&circuit) {
                 return None;
             }
             Some(Row {
-                account: cell(row, name),
+                account: cell(row, "customer name"),
                 circuit,
-                impact: impact_of(&cell(row, impact)),
-                status: cell(row, status),
+                impact: impact_of(&cell(row, "impact type")),
+                status: cell(row, "status"),
             })
         })
         .collect()
@@ -288,8 +231,9 @@ fn impact_rows(rows: &[Vec<String>]) -> Vec<Row> {
 /// The window blocks in document order.
 fn blocks(email: &Email) -> Result<Vec<Block>> {
     let mut out: Vec<Block> = Vec::new();
-    for rows in html_tables(email) {
-        let first = rows
+    for table in html::email_tables(email, CellText::AsWritten) {
+        let first = table
+            .rows
             .first()
             .map(|r| r.iter().map(|c| c.to_ascii_lowercase()).collect::<Vec<_>>());
         let is_window = first.as_deref().is_some_and(|f| {
@@ -299,12 +243,12 @@ fn blocks(email: &Email) -> Result<Vec<Block>> {
         });
         if is_window {
             out.push(Block {
-                window: Some(table_window(&rows)?),
+                window: Some(table_window(&table.rows)?),
                 rows: Vec::new(),
             });
             continue;
         }
-        let found = impact_rows(&rows);
+        let found = impact_rows(&table);
         if found.is_empty() {
             continue;
         }

@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 use mnp_core::{Email, Error, Maintenance, ParserDescriptor, Result, VendorParser};
 use regex::Regex;
 
-use crate::helpers::ical;
 use crate::vendors::bcop;
 
 const DOC: &str = "\
@@ -51,31 +50,9 @@ inventory::submit! {
 
 static NTT_WORD: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bntt\b").ok());
 
-/// True when a BCOP calendar of the mail names NTT as provider or organizer.
-fn calendar_is_ntt(email: &Email) -> bool {
-    let Some(word) = NTT_WORD.as_ref() else {
-        return false;
-    };
-    email
-        .calendars()
-        .into_iter()
-        .filter(|c| bcop::is_bcop_calendar(c))
-        .any(|c| {
-            ical::parse(c).events.iter().any(|ev| {
-                let organizer = ev
-                    .get("ORGANIZER")
-                    .map(|p| format!("{} {}", p.value, p.param("CN").unwrap_or("")));
-                word.is_match(&ev.text("X-MAINTNOTE-PROVIDER"))
-                    || organizer.is_some_and(|o| word.is_match(&o))
-            })
-        })
-}
-
 impl VendorParser for Ntt {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let has_calendar = email.calendars().iter().any(|c| bcop::is_bcop_calendar(c))
-            || bcop::is_bcop_calendar(email.text());
-        if has_calendar {
+        if bcop::has_calendar(email) {
             return bcop::parse_calendars(email);
         }
         if email.subject.to_ascii_lowercase().contains("maintenance")
@@ -89,11 +66,15 @@ impl VendorParser for Ntt {
     }
 
     fn claims(&self, email: &Email) -> bool {
-        calendar_is_ntt(email)
+        // `NTT` as a whole word, not any name that merely contains the letters
+        NTT_WORD
+            .as_ref()
+            .is_some_and(|word| bcop::calendar_names(email, |s| word.is_match(s)))
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

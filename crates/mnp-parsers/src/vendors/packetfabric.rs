@@ -2,7 +2,6 @@
 
 use mnp_core::{Email, Error, Maintenance, ParserDescriptor, Result, VendorParser};
 
-use crate::helpers::ical;
 use crate::vendors::bcop;
 
 const DOC: &str = "\
@@ -46,31 +45,9 @@ inventory::submit! {
     }
 }
 
-/// True when a BCOP calendar of the mail names PacketFabric as provider or organizer.
-fn calendar_is_packetfabric(email: &Email) -> bool {
-    email
-        .calendars()
-        .into_iter()
-        .filter(|c| bcop::is_bcop_calendar(c))
-        .any(|c| {
-            ical::parse(c).events.iter().any(|ev| {
-                let organizer = ev
-                    .get("ORGANIZER")
-                    .map(|p| format!("{} {}", p.value, p.param("CN").unwrap_or("")))
-                    .unwrap_or_default();
-                ev.text("X-MAINTNOTE-PROVIDER")
-                    .to_ascii_lowercase()
-                    .contains("packetfabric")
-                    || organizer.to_ascii_lowercase().contains("packetfabric")
-            })
-        })
-}
-
 impl VendorParser for PacketFabric {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let has_calendar = email.calendars().iter().any(|c| bcop::is_bcop_calendar(c))
-            || bcop::is_bcop_calendar(email.text());
-        if has_calendar {
+        if bcop::has_calendar(email) {
             return bcop::parse_calendars(email);
         }
         if email.subject.to_ascii_lowercase().contains("maintenance") {
@@ -82,11 +59,12 @@ impl VendorParser for PacketFabric {
     }
 
     fn claims(&self, email: &Email) -> bool {
-        calendar_is_packetfabric(email)
+        bcop::calendar_names(email, |s| s.to_ascii_lowercase().contains("packetfabric"))
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use mnp_core::{Impact, Status};

@@ -8,8 +8,8 @@ use mnp_core::{
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Selector};
 
+use crate::helpers::html::{self, CellText};
 use crate::helpers::{dates, tz};
 
 const DOC: &str = "\
@@ -75,35 +75,16 @@ static MINUTES: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(\d+)\s*(?:min|minutes?)?").ok());
 static PAREN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\(([^)]*)\)").ok());
 
-/// Two-or-more-cell table rows of the HTML bodies as (label, value) text, each
-/// cell rendered with line breaks kept (a value cell may hold a nested table of
-/// circuits; layout rows wrapping whole tables never equal a label).
+/// Table rows of the HTML bodies as (label, value): the first two non-empty
+/// direct cells, each rendered with line breaks kept (a value cell may hold a
+/// nested table of circuits; layout rows wrapping whole tables never equal a
+/// label).
 fn rows(email: &Email) -> Vec<(String, String)> {
-    static SEL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
-    let Some(tr_sel) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for tr in doc.select(tr_sel) {
-            let cells: Vec<String> = tr
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| {
-                    mnp_core::html::to_text(&c.inner_html())
-                        .replace('\u{a0}', " ")
-                        .trim()
-                        .to_string()
-                })
-                .filter(|c| !c.is_empty())
-                .collect();
-            if let (Some(label), Some(value)) = (cells.first(), cells.get(1)) {
-                out.push((label.clone(), value.clone()));
-            }
-        }
-    }
-    out
+    html::email_rows(email, CellText::Lines)
+        .iter()
+        .filter_map(|r| html::pair(r, &[]))
+        .map(|(label, value)| (label.to_string(), value.to_string()))
+        .collect()
 }
 
 /// Status from the subject, the maintenance type and the intro text.
@@ -294,6 +275,7 @@ impl VendorParser for Sparkle {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

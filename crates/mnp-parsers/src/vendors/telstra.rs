@@ -10,7 +10,7 @@ use mnp_core::{
 use regex::Regex;
 use scraper::{ElementRef, Node, Selector};
 
-use crate::helpers::{dates, ical, tz};
+use crate::helpers::{dates, tz};
 use crate::vendors::bcop;
 
 const DOC: &str = "\
@@ -74,27 +74,6 @@ static RANGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(&format!(r"(?i)({dt})\s*(?:to|-|–)\s*({dt})"))
 });
 static SEL_TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
-
-/// True when one of the mail's BCOP calendars names `needle` (lower-case)
-/// as provider or organizer.
-pub(crate) fn calendar_names(email: &Email, needle: &str) -> bool {
-    email
-        .calendars()
-        .into_iter()
-        .filter(|c| bcop::is_bcop_calendar(c))
-        .any(|c| {
-            ical::parse(c).events.iter().any(|ev| {
-                let org = ev
-                    .get("ORGANIZER")
-                    .map(|p| format!("{} {}", p.value, p.param("CN").unwrap_or("")))
-                    .unwrap_or_default();
-                ev.text("X-MAINTNOTE-PROVIDER")
-                    .to_ascii_lowercase()
-                    .contains(needle)
-                    || org.to_ascii_lowercase().contains(needle)
-            })
-        })
-}
 
 /// A `Label: value` line (the colon is required, so `To:` does not match prose).
 fn field(text: &str, label: &str) -> Option<String> {
@@ -339,16 +318,14 @@ fn between_labels(text: &str, label: &str, ends: &[&str]) -> String {
 
 impl VendorParser for Telstra {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let has_calendar = email.calendars().iter().any(|c| bcop::is_bcop_calendar(c))
-            || bcop::is_bcop_calendar(email.text());
-        if has_calendar {
+        if bcop::has_calendar(email) {
             return bcop::parse_calendars(email);
         }
         parse_html(email)
     }
 
     fn claims(&self, email: &Email) -> bool {
-        if calendar_names(email, "telstra") {
+        if bcop::calendar_names(email, |s| s.to_ascii_lowercase().contains("telstra")) {
             return true;
         }
         let t = email.text();
@@ -357,6 +334,7 @@ impl VendorParser for Telstra {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -1,15 +1,13 @@
 //! Turkcell Superonline (inoc@superonline.net) maintenance notices.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,
 };
-use scraper::{ElementRef, Selector};
 
+use crate::helpers::html::{self, CellText};
 use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
@@ -77,34 +75,6 @@ fn body(email: &Email) -> String {
     } else {
         fold(&email.html_text())
     }
-}
-
-/// Table rows of the HTML bodies as cell texts (direct cells only).
-fn rows(email: &Email) -> Vec<Vec<String>> {
-    static SEL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
-    let Some(tr_sel) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for tr in doc.select(tr_sel) {
-            let cells: Vec<String> = tr
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| {
-                    c.text()
-                        .collect::<String>()
-                        .replace('\u{a0}', " ")
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect();
-            out.push(cells);
-        }
-    }
-    out
 }
 
 /// Status from the banner and intro.
@@ -179,7 +149,8 @@ impl VendorParser for Turkcell {
             (None, None) if m.status == Status::Cancelled => None,
             _ => return Err(Error::MissingField { field: "window" }),
         };
-        for row in rows(email) {
+        // every row, nested ones included: the circuits sit in a table inside a value cell
+        for row in html::email_rows(email, CellText::Collapsed) {
             let (Some(id), Some(customer), Some(level)) = (row.first(), row.get(1), row.get(2))
             else {
                 continue;
@@ -214,6 +185,7 @@ impl VendorParser for Turkcell {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

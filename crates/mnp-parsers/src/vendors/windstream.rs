@@ -7,8 +7,9 @@ use mnp_core::{
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Selector};
+use scraper::Selector;
 
+use crate::helpers::html::{self, CellText};
 use crate::helpers::{dates, tz};
 
 const DOC: &str = "\
@@ -70,50 +71,6 @@ const FORMATS: &[&str] = &[
     "%m/%d/%Y %I:%M %p",
 ];
 
-/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
-/// (rows and cells of nested tables belong to the nested table only).
-fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
-    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
-        Some((
-            Selector::parse("table").ok()?,
-            Selector::parse("tr").ok()?,
-            Selector::parse("td, th").ok()?,
-        ))
-    });
-    let Some((t, r, c)) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
-        el.ancestors()
-            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
-            .is_some_and(|n| n.id() == owner.id())
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for table in doc.select(t) {
-            let mut rows = Vec::new();
-            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
-                let cells: Vec<String> = tr
-                    .select(c)
-                    .filter(|td| owned_by(*td, "tr", tr))
-                    .map(|td| {
-                        td.text()
-                            .collect::<String>()
-                            .replace('\u{a0}', " ")
-                            .trim()
-                            .to_string()
-                    })
-                    .collect();
-                if cells.iter().any(|c| !c.is_empty()) {
-                    rows.push(cells);
-                }
-            }
-            out.push(rows);
-        }
-    }
-    out
-}
-
 /// The `<h1>` titles of the HTML bodies.
 fn titles(email: &Email) -> String {
     static H1: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("h1").ok());
@@ -168,32 +125,19 @@ pub fn impact_of(s: &str) -> Impact {
     }
 }
 
-/// The value cell after a label cell (`WMT:` → `123456`), anywhere in the tables.
-fn labelled<'a>(tables: &'a [Vec<Vec<String>>], label: &str) -> Option<&'a str> {
-    let want = label.trim_end_matches(':').to_ascii_lowercase();
-    tables.iter().flatten().find_map(|row| {
-        let pos = row
-            .iter()
-            .position(|c| c.trim_end_matches(':').trim().eq_ignore_ascii_case(&want))?;
-        row.get(pos + 1)
-            .map(|s| s.as_str())
-            .filter(|s| !s.trim().is_empty())
-    })
-}
-
 fn parse_time(s: &str, field: &'static str) -> Result<chrono::DateTime<chrono::Utc>> {
     dates::parse_datetime(s, FORMATS, tz::abbreviation("ET"), field)
 }
 
 impl VendorParser for Windstream {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let tables = html_tables(email);
+        let tables = html::email_tables(email, CellText::AsWritten);
         let subject_wmt = SUBJECT_WMT
             .as_ref()
             .and_then(|r| r.captures(&email.subject))
             .and_then(|c| c.get(1))
             .map(|m| m.as_str().to_string());
-        let Some(id) = labelled(&tables, "WMT")
+        let Some(id) = html::value(&tables, "WMT")
             .map(|s| s.trim().to_string())
             .or(subject_wmt)
         else {
@@ -208,8 +152,8 @@ impl VendorParser for Windstream {
             .or_else(|| status_of(&email.subject))
             .unwrap_or(Status::Confirmed);
         m.window = match (
-            labelled(&tables, "Event Start Date & Time"),
-            labelled(&tables, "Event End Date & Time"),
+            html::value(&tables, "Event Start Date & Time"),
+            html::value(&tables, "Event End Date & Time"),
         ) {
             (Some(b), Some(e)) => {
                 Some(Window::new(parse_time(b, "begin")?, parse_time(e, "end")?)?)
@@ -218,14 +162,14 @@ impl VendorParser for Windstream {
             _ => return Err(Error::MissingField { field: "window" }),
         };
         let affecting =
-            labelled(&tables, "Service Affecting").map(|s| s.trim().to_ascii_lowercase());
+            html::value(&tables, "Service Affecting").map(|s| s.trim().to_ascii_lowercase());
         // the row under the `Impact Type:` header row
-        let impact_text = tables.iter().find_map(|rows| {
-            let h = rows.iter().position(|r| {
+        let impact_text = tables.iter().find_map(|t| {
+            let h = t.rows.iter().position(|r| {
                 r.first()
                     .is_some_and(|c| c.to_ascii_lowercase().starts_with("impact type"))
             })?;
-            rows.get(h + 1)?.first().cloned()
+            t.rows.get(h + 1)?.first().cloned()
         });
         let impact = match affecting.as_deref() {
             Some("no") => Impact::NoImpact,
@@ -234,29 +178,16 @@ impl VendorParser for Windstream {
                 .map(impact_of)
                 .unwrap_or(Impact::Outage),
         };
-        for rows in &tables {
-            let Some(hpos) = rows
-                .iter()
-                .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
-            else {
+        for table in &tables {
+            let Some(grid) = table.grid("circuit id") else {
                 continue;
             };
-            let Some(header) = rows.get(hpos) else {
-                continue;
-            };
-            let col = |n: &str| header.iter().position(|c| c.eq_ignore_ascii_case(n));
-            let (Some(cid), name) = (col("circuit id"), col("name")) else {
-                continue;
-            };
-            for row in rows.iter().skip(hpos + 1) {
-                let Some(id) = row.get(cid).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+            for row in grid.rows {
+                let Some(id) = grid.cell(row, "circuit id") else {
                     continue;
                 };
                 if m.account.is_empty() {
-                    m.account = name
-                        .and_then(|i| row.get(i))
-                        .map(|s| s.trim().to_string())
-                        .unwrap_or_default();
+                    m.account = grid.cell(row, "name").unwrap_or_default().to_string();
                 }
                 m.circuits.push(CircuitImpact::new(id, impact));
             }

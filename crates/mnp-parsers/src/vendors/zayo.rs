@@ -2,15 +2,14 @@
 
 use std::sync::LazyLock;
 
+use crate::helpers::html::{self, CellText};
+use crate::helpers::{dates, text, tz};
 use chrono::{DateTime, Utc};
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Selector};
-
-use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
 # Routing
@@ -204,76 +203,21 @@ pub fn impact_of(s: &str) -> Impact {
     }
 }
 
-/// Tables of the mail's HTML bodies, each as rows of trimmed cell texts
-/// (rows and cells of nested tables belong to the nested table only). Cell
-/// text keeps inner whitespace as written.
-fn html_tables(email: &Email) -> Vec<Vec<Vec<String>>> {
-    static SEL: LazyLock<Option<(Selector, Selector, Selector)>> = LazyLock::new(|| {
-        Some((
-            Selector::parse("table").ok()?,
-            Selector::parse("tr").ok()?,
-            Selector::parse("td, th").ok()?,
-        ))
-    });
-    let Some((t, r, c)) = SEL.as_ref() else {
-        return Vec::new();
-    };
-    let owned_by = |el: ElementRef<'_>, name: &str, owner: ElementRef<'_>| {
-        el.ancestors()
-            .find(|n| n.value().as_element().is_some_and(|e| e.name() == name))
-            .is_some_and(|n| n.id() == owner.id())
-    };
-    let mut out = Vec::new();
-    for doc in email.html_docs() {
-        for table in doc.select(t) {
-            let mut rows = Vec::new();
-            for tr in table.select(r).filter(|tr| owned_by(*tr, "table", table)) {
-                let cells: Vec<String> = tr
-                    .select(c)
-                    .filter(|td| owned_by(*td, "tr", tr))
-                    .map(|td| {
-                        td.text()
-                            .collect::<String>()
-                            .replace('\u{a0}', " ")
-                            .trim()
-                            .to_string()
-                    })
-                    .collect();
-                if cells.iter().any(|c| !c.is_empty()) {
-                    rows.push(cells);
-                }
-            }
-            out.push(rows);
-        }
-    }
-    out
-}
-
 /// Circuits from the `Circuit Id` / `Expected Impact` table of the HTML.
 fn html_circuits(email: &Email) -> Vec<CircuitImpact> {
     let mut out = Vec::new();
-    for rows in html_tables(email) {
-        let Some(hpos) = rows
-            .iter()
-            .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case("circuit id")))
-        else {
+    // cell text as written: circuit ids keep their inner spaces
+    for table in html::email_tables(email, CellText::AsWritten) {
+        let Some(grid) = table.grid("circuit id") else {
             continue;
         };
-        let Some(header) = rows.get(hpos) else {
-            continue;
-        };
-        let col = |name: &str| header.iter().position(|c| c.eq_ignore_ascii_case(name));
-        let Some(id_col) = col("circuit id") else {
-            continue;
-        };
-        let impact_col = col("expected impact");
-        for row in rows.iter().skip(hpos + 1) {
-            let Some(id) = row.get(id_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+        for row in grid.rows {
+            let Some(id) = grid.cell(row, "circuit id") else {
                 continue;
             };
-            let impact = impact_col
-                .and_then(|i| row.get(i))
-                .map(|s| impact_of(s))
+            let impact = grid
+                .cell(row, "expected impact")
+                .map(impact_of)
                 .unwrap_or(Impact::Outage);
             out.push(CircuitImpact::new(id, impact));
         }

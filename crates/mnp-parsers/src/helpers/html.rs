@@ -1,0 +1,397 @@
+//! HTML tables as rows of cell texts.
+//!
+//! Carrier notices keep their facts in HTML tables: label/value rows
+//! (`Ticket Number: | CM20240101`), header-and-data grids (`Circuit ID |
+//! Impact`), and layout tables that wrap all of it, often several levels
+//! deep. This module reads those tables from documents the mail has already
+//! parsed ([`Email::html_docs`]) in one of two shapes:
+//!
+//! - [`tables`] / [`email_tables`]: every `<table>` as a [`Table`] holding its
+//!   own rows only. A row of a table nested in a cell belongs to the nested
+//!   table, so a grid stays one grid however deep the layout wraps it. Use
+//!   this for header-and-data grids ([`Table::grid`]) and label cells
+//!   followed by value cells ([`value`]).
+//! - [`rows`] / [`email_rows`]: every `<tr>` of the document in document
+//!   order, nested or not. Use this for label/value notices where the row
+//!   matters and not the table it sits in ([`pair`]); an outer layout row is
+//!   included too, but its cell text is the whole inner table and never equals
+//!   a label.
+//!
+//! In both shapes a row's cells are the `<td>`/`<th>` children of its `<tr>`
+//! (a cell holding a nested table is one cell whose text includes the nested
+//! table's text; a `td` inside `<template>` content or inline SVG is no cell),
+//! each turned into text as the [`CellText`] asks. Rows whose
+//! cells are all empty (spacers) are dropped; empty cells inside a row are
+//! kept, so column positions line up with the header.
+//!
+//! Nothing here panics or allocates selectors per call; a document without
+//! tables gives empty vectors.
+//!
+//! ```
+//! use mnp_parsers::helpers::html::{self, CellText};
+//!
+//! let doc = mnp_core::html::parse(
+//!     "<table><tr><td>Ticket:</td><td>CM1</td></tr><tr><td>\
+//!      <table><tr><th>Circuit ID</th><th>Impact</th></tr>\
+//!      <tr><td>IC-1</td><td>Outage</td></tr></table></td></tr></table>",
+//! );
+//! let tables = html::tables(&doc, CellText::AsWritten);
+//! assert_eq!(html::value(&tables, "Ticket"), Some("CM1"));
+//! let grid = tables.iter().find_map(|t| t.grid("circuit id")).unwrap();
+//! assert_eq!(grid.column("impact"), Some(1));
+//! assert_eq!(grid.rows, [vec!["IC-1".to_string(), "Outage".to_string()]]);
+//! assert_eq!(grid.cell(&grid.rows[0], "Impact"), Some("Outage"));
+//! ```
+//!
+//! [`Email::html_docs`]: mnp_core::Email::html_docs
+
+use std::sync::LazyLock;
+
+use mnp_core::Email;
+use scraper::{ElementRef, Html, Selector};
+
+static TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
+static TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
+
+/// How the text of a cell is normalised. Every variant turns no-break spaces
+/// into spaces and trims the ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellText {
+    /// The cell's text nodes joined as written: inner whitespace, line breaks
+    /// of the source included, is kept (some circuit ids carry significant
+    /// runs of spaces, `/OGYX/123456/   /ZYO /`).
+    AsWritten,
+    /// Every run of whitespace becomes one space: one line per cell.
+    Collapsed,
+    /// Rendered with [`mnp_core::html::to_text`]: `<br>` and block elements
+    /// break lines, rows of a nested table become lines with tab-separated
+    /// cells, whitespace inside a line is collapsed. For cells listing one
+    /// item per line.
+    Lines,
+}
+
+/// One `<table>`: its own rows, each the list of its cell texts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Non-blank rows in document order; cells in column order.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A header row of a [`Table`] and the rows below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grid<'t> {
+    /// The header row's cells.
+    pub header: &'t [String],
+    /// Every row after the header row, in order.
+    pub rows: &'t [Vec<String>],
+}
+
+impl Table {
+    /// The table read as a grid under its first row that has a cell equal to
+    /// `header_cell` (ASCII case-insensitive), e.g. `"circuit id"`; `None`
+    /// when no row has such a cell.
+    pub fn grid(&self, header_cell: &str) -> Option<Grid<'_>> {
+        let pos = self
+            .rows
+            .iter()
+            .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case(header_cell)))?;
+        Some(Grid {
+            header: self.rows.get(pos)?,
+            rows: self.rows.get(pos + 1..).unwrap_or_default(),
+        })
+    }
+}
+
+impl Grid<'_> {
+    /// Position of the first header cell equal to `name` (ASCII
+    /// case-insensitive), for `row.get(i)` on the data rows.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
+    }
+
+    /// The trimmed cell of `row` under the header cell `name`; `None` when
+    /// there is no such column, the row is too short or the cell is blank.
+    pub fn cell<'r>(&self, row: &'r [String], name: &str) -> Option<&'r str> {
+        let text = row.get(self.column(name)?)?.trim();
+        (!text.is_empty()).then_some(text)
+    }
+}
+
+/// Every table of `doc` in document order (an outer table before the tables
+/// nested in it), each with its own rows only. Tables without a non-blank
+/// row are kept, as empty [`Table`]s.
+pub fn tables(doc: &Html, text: CellText) -> Vec<Table> {
+    let (Some(table_sel), Some(tr_sel)) = (TABLE.as_ref(), TR.as_ref()) else {
+        return Vec::new();
+    };
+    doc.select(table_sel)
+        .map(|table| Table {
+            rows: table
+                .select(tr_sel)
+                .filter(|tr| nearest_table(*tr).is_some_and(|t| t.id() == table.id()))
+                .filter_map(|tr| cells(tr, text))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every non-blank `<tr>` of `doc` in document order, rows of nested tables
+/// and layout rows wrapping them included, as cell texts.
+pub fn rows(doc: &Html, text: CellText) -> Vec<Vec<String>> {
+    let Some(tr_sel) = TR.as_ref() else {
+        return Vec::new();
+    };
+    doc.select(tr_sel)
+        .filter_map(|tr| cells(tr, text))
+        .collect()
+}
+
+/// [`tables`] of every HTML body of the mail, in body order.
+pub fn email_tables(email: &Email, text: CellText) -> Vec<Table> {
+    email
+        .html_docs()
+        .iter()
+        .flat_map(|d| tables(d, text))
+        .collect()
+}
+
+/// [`rows`] of every HTML body of the mail, in body order.
+pub fn email_rows(email: &Email, text: CellText) -> Vec<Vec<String>> {
+    email
+        .html_docs()
+        .iter()
+        .flat_map(|d| rows(d, text))
+        .collect()
+}
+
+/// The value cell right after the first cell labelled `label`, searching
+/// the rows of `tables` in order. Label cells are compared without a
+/// trailing `:` and ASCII case-insensitively (`WMT` finds `WMT:` and
+/// `wmt :`); a label whose next cell is missing or blank does not count and
+/// the search goes on.
+pub fn value<'t>(tables: &'t [Table], label: &str) -> Option<&'t str> {
+    let want = label.trim_end_matches(':');
+    tables.iter().flat_map(|t| &t.rows).find_map(|row| {
+        let pos = row
+            .iter()
+            .position(|c| c.trim_end_matches(':').trim().eq_ignore_ascii_case(want))?;
+        row.get(pos + 1)
+            .map(String::as_str)
+            .filter(|s| !s.trim().is_empty())
+    })
+}
+
+/// A row read as `(label, value)`: its first two cells that are neither
+/// empty nor one of `filler` (such as the `:` column of a `label | : |
+/// value` layout). `None` when the row has fewer than two such cells.
+pub fn pair<'r>(row: &'r [String], filler: &[&str]) -> Option<(&'r str, &'r str)> {
+    let mut filled = row
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.is_empty() && !filler.contains(c));
+    Some((filled.next()?, filled.next()?))
+}
+
+/// The `<table>` a row belongs to: its nearest `table` ancestor.
+fn nearest_table(tr: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    tr.ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "table")
+}
+
+/// The cell texts of a row; `None` when every cell is empty (or there is none).
+fn cells(tr: ElementRef<'_>, text: CellText) -> Option<Vec<String>> {
+    let cells: Vec<String> = tr
+        .child_elements()
+        .filter(|c| matches!(c.value().name(), "td" | "th"))
+        .map(|c| cell_text(c, text))
+        .collect();
+    cells.iter().any(|c| !c.is_empty()).then_some(cells)
+}
+
+fn cell_text(cell: ElementRef<'_>, text: CellText) -> String {
+    match text {
+        CellText::AsWritten => cell
+            .text()
+            .collect::<String>()
+            .replace('\u{a0}', " ")
+            .trim()
+            .to_string(),
+        // `split_whitespace` treats U+00A0 as whitespace too
+        CellText::Collapsed => cell
+            .text()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        CellText::Lines => mnp_core::html::to_text(&cell.inner_html())
+            .replace('\u{a0}', " ")
+            .trim()
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn doc(html: &str) -> Html {
+        mnp_core::html::parse(html)
+    }
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// A layout table whose second row holds a nested circuit grid.
+    const NESTED: &str = "<table>\
+        <tr><td><b>Ticket:</b></td><td>&nbsp;TTN-1 </td></tr>\
+        <tr><td></td><td> </td></tr>\
+        <tr><td colspan=2><table>\
+          <tr><th>Circuit Id</th><th>Expected Impact</th></tr>\
+          <tr><td>/OGYX/1/   /ZYO /</td><td>Hard Down</td></tr>\
+          <tr><td>IC-2</td><td></td></tr>\
+        </table></td></tr>\
+      </table>";
+
+    #[test]
+    fn nested_rows_belong_to_the_nested_table_only() {
+        let t = tables(&doc(NESTED), CellText::AsWritten);
+        assert_eq!(t.len(), 2);
+        // outer: the ticket row, the blank spacer row dropped, the layout row
+        // whose one cell is the nested table's text (joined as written)
+        assert_eq!(t[0].rows.len(), 2);
+        assert_eq!(t[0].rows[0], strings(&["Ticket:", "TTN-1"]));
+        assert_eq!(
+            t[0].rows[1],
+            strings(&["Circuit IdExpected Impact/OGYX/1/   /ZYO /Hard DownIC-2"])
+        );
+        // inner: header plus two rows; the empty impact cell is kept
+        assert_eq!(
+            t[1].rows,
+            vec![
+                strings(&["Circuit Id", "Expected Impact"]),
+                strings(&["/OGYX/1/   /ZYO /", "Hard Down"]),
+                strings(&["IC-2", ""]),
+            ]
+        );
+    }
+
+    #[test]
+    fn grid_finds_the_header_and_columns() {
+        let t = tables(&doc(NESTED), CellText::AsWritten);
+        assert!(t[0].grid("circuit id").is_none());
+        let g = t[1].grid("CIRCUIT ID").unwrap();
+        assert_eq!(g.header, strings(&["Circuit Id", "Expected Impact"]));
+        assert_eq!(g.column("expected impact"), Some(1));
+        assert_eq!(g.column("status"), None);
+        assert_eq!(g.rows.len(), 2);
+        assert_eq!(g.rows[1][0], "IC-2");
+        assert_eq!(g.cell(&g.rows[0], "Circuit ID"), Some("/OGYX/1/   /ZYO /"));
+        assert_eq!(g.cell(&g.rows[0], "expected impact"), Some("Hard Down"));
+        // blank cell, missing column, short row
+        assert_eq!(g.cell(&g.rows[1], "expected impact"), None);
+        assert_eq!(g.cell(&g.rows[1], "status"), None);
+        assert_eq!(g.cell(&strings(&["IC-3"]), "expected impact"), None);
+        // a header as the last row gives an empty grid, not a panic
+        let last = Table {
+            rows: vec![strings(&["x"]), strings(&["Circuit ID"])],
+        };
+        assert!(last.grid("circuit id").unwrap().rows.is_empty());
+    }
+
+    #[test]
+    fn rows_are_every_tr_in_document_order() {
+        let r = rows(&doc(NESTED), CellText::Collapsed);
+        assert_eq!(
+            r,
+            vec![
+                strings(&["Ticket:", "TTN-1"]),
+                strings(&["Circuit IdExpected Impact/OGYX/1/ /ZYO /Hard DownIC-2"]),
+                strings(&["Circuit Id", "Expected Impact"]),
+                strings(&["/OGYX/1/ /ZYO /", "Hard Down"]),
+                strings(&["IC-2", ""]),
+            ]
+        );
+    }
+
+    #[test]
+    fn cell_text_variants() {
+        let d = doc("<table><tr><td> A&nbsp;B\n   C<br>D<p>E</p> </td></tr></table>");
+        assert_eq!(rows(&d, CellText::AsWritten)[0][0], "A B\n   CDE");
+        assert_eq!(rows(&d, CellText::Collapsed)[0][0], "A B CDE");
+        assert_eq!(rows(&d, CellText::Lines)[0][0], "A B C\nD\nE");
+    }
+
+    #[test]
+    fn lines_render_a_nested_table_one_row_per_line() {
+        let d = doc(
+            "<table><tr><td>Circuits</td><td><table><tr><td>C-1</td><td>Down</td></tr>\
+             <tr><td>C-2</td><td>Down</td></tr></table></td></tr></table>",
+        );
+        let r = rows(&d, CellText::Lines);
+        assert_eq!(r[0], strings(&["Circuits", "C-1\tDown\nC-2\tDown"]));
+    }
+
+    #[test]
+    fn value_after_label() {
+        let d = doc(
+            "<table><tr><td>WMT :</td><td></td></tr><tr><td>Notes</td><td>wmt</td></tr>\
+             <tr><td>WMT:</td><td>123456</td></tr><tr><th>Service Affecting:</th><td>NO</td></tr></table>",
+        );
+        let t = tables(&d, CellText::AsWritten);
+        // the first `WMT` label has a blank value and the `wmt` value cell is no label
+        assert_eq!(value(&t, "WMT"), Some("123456"));
+        assert_eq!(value(&t, "wmt:"), Some("123456"));
+        assert_eq!(value(&t, "service affecting"), Some("NO"));
+        assert_eq!(value(&t, "Notes"), Some("wmt"));
+        assert_eq!(value(&t, "Missing"), None);
+        assert_eq!(value(&[], "WMT"), None);
+    }
+
+    #[test]
+    fn pair_skips_empty_and_filler_cells() {
+        let row = strings(&["", "Circuit ID", ":", "HGC-1", "extra"]);
+        assert_eq!(pair(&row, &[":"]), Some(("Circuit ID", "HGC-1")));
+        assert_eq!(pair(&row, &[]), Some(("Circuit ID", ":")));
+        assert_eq!(pair(&strings(&["Label", ":"]), &[":"]), None);
+        assert_eq!(pair(&[], &[]), None);
+    }
+
+    #[test]
+    fn no_tables_and_odd_markup() {
+        assert!(tables(&doc("<p>no tables</p>"), CellText::AsWritten).is_empty());
+        assert!(rows(&doc(""), CellText::Lines).is_empty());
+        // a table with only blank rows is kept, empty; cells without <tr> get one implied
+        let t = tables(
+            &doc("<table><tr><td> </td></tr></table><table><td>x</td></table>"),
+            CellText::AsWritten,
+        );
+        assert_eq!(
+            t,
+            vec![
+                Table::default(),
+                Table {
+                    rows: vec![strings(&["x"])]
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn email_level_reads_every_html_body() {
+        let raw = "From: a@b.example\nSubject: x\nContent-Type: multipart/alternative; boundary=B\n\n\
+                   --B\nContent-Type: text/html\n\n<table><tr><td>A</td><td>1</td></tr></table>\n\
+                   --B\nContent-Type: text/html\n\n<table><tr><td>B</td><td>2</td></tr></table>\n--B--\n";
+        let email = Email::parse(raw.as_bytes()).unwrap();
+        let t = email_tables(&email, CellText::AsWritten);
+        assert_eq!(value(&t, "B"), Some("2"));
+        assert_eq!(
+            email_rows(&email, CellText::AsWritten),
+            vec![strings(&["A", "1"]), strings(&["B", "2"])]
+        );
+    }
+}
