@@ -24,6 +24,9 @@ pub struct GlobalOpts {
     /// Load vendor-parser plugins from this directory (repeatable).
     #[arg(long = "plugin-dir", global = true, value_name = "DIR")]
     pub plugin_dirs: Vec<PathBuf>,
+    /// Database URL (default: $MNP_DATABASE_URL, else `database_url` in mnp.toml, else sqlite:./mnp.db).
+    #[arg(long = "database", global = true, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -31,6 +34,10 @@ pub struct GlobalOpts {
 struct FileConfig {
     #[serde(default)]
     plugin_dirs: Vec<PathBuf>,
+    #[serde(default)]
+    database_url: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
 }
 
 fn load_file(opts: &GlobalOpts) -> anyhow::Result<(Option<PathBuf>, FileConfig)> {
@@ -51,6 +58,47 @@ fn load_file(opts: &GlobalOpts) -> anyhow::Result<(Option<PathBuf>, FileConfig)>
     let cfg: FileConfig =
         toml::from_str(&text).with_context(|| format!("bad config {}", path.display()))?;
     Ok((Some(path), cfg))
+}
+
+/// The database URL: `--database`, else `$MNP_DATABASE_URL`, else the
+/// config file's `database_url`, else `sqlite:./mnp.db`.
+pub fn database_url(opts: &GlobalOpts) -> anyhow::Result<String> {
+    if let Some(u) = &opts.database {
+        return Ok(u.clone());
+    }
+    if let Ok(u) = std::env::var("MNP_DATABASE_URL") {
+        if !u.trim().is_empty() {
+            return Ok(u);
+        }
+    }
+    let (_, cfg) = load_file(opts)?;
+    Ok(cfg.database_url.unwrap_or_else(|| "sqlite:./mnp.db".to_string()))
+}
+
+/// Sources named in the config file (`sources = [...]`) and `$MNP_SOURCES`
+/// (comma-separated).
+pub fn configured_sources(opts: &GlobalOpts) -> anyhow::Result<Vec<String>> {
+    let (_, cfg) = load_file(opts)?;
+    let mut v = cfg.sources;
+    if let Ok(s) = std::env::var("MNP_SOURCES") {
+        v.extend(s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+    }
+    Ok(v)
+}
+
+/// Open and migrate the store.
+pub fn store(opts: &GlobalOpts) -> anyhow::Result<mnp_store::Store> {
+    let url = database_url(opts)?;
+    let mut s = mnp_store::Store::open(&url).with_context(|| format!("cannot open database {}", redact(&url)))?;
+    s.migrate().context("cannot migrate the database")?;
+    Ok(s)
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}***{}", &url[..s + 3], &url[at..]),
+        _ => url.to_string(),
+    }
 }
 
 /// The registry: built-in parsers, then plugins from the config file and

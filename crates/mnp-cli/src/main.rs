@@ -7,6 +7,9 @@
 
 mod config;
 mod corpus_cmd;
+mod db_cmd;
+mod ingest_cmd;
+mod remote;
 mod input;
 mod parse_cmd;
 mod scaffold;
@@ -40,6 +43,23 @@ enum Command {
     /// Score the parsers against a reference corpus.
     #[command(subcommand)]
     Corpus(corpus_cmd::CorpusCmd),
+    /// Database: init, migrate, seed, status.
+    #[command(subcommand)]
+    Db(db_cmd::DbCmd),
+    /// Circuit inventory: import, list.
+    #[command(subcommand)]
+    Circuits(db_cmd::CircuitsCmd),
+    /// Ingest notices from mail folders, IMAP or a helpdesk into the database.
+    Ingest(ingest_cmd::IngestArgs),
+    /// Stored maintenances (forecast events): list as a table, JSON or iCalendar.
+    #[command(subcommand)]
+    Maintenances(MaintenancesCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum MaintenancesCmd {
+    /// List current forecast events.
+    List(ingest_cmd::ListArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +89,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Parse(args) => parse_cmd::run(args, &config::registry(&cli.global)?),
         Command::Vendors(cmd) => vendors_cmd::run(cmd, &config::registry(&cli.global)?),
         Command::Corpus(cmd) => corpus_cmd::run(cmd, &config::registry(&cli.global)?),
+        Command::Db(cmd) => db_cmd::run_db(cmd, &cli.global, &config::registry(&cli.global)?),
+        Command::Circuits(cmd) => db_cmd::run_circuits(cmd, &cli.global, &config::registry(&cli.global)?),
+        Command::Ingest(args) => ingest_cmd::run(args, &cli.global, &config::registry(&cli.global)?),
+        Command::Maintenances(MaintenancesCmd::List(args)) => ingest_cmd::list(args, &cli.global),
     }
 }
 

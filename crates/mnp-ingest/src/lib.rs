@@ -1,14 +1,51 @@
-//! # mnp-ingest: from where mail arrives to stored forecasts (not built yet)
+//! # mnp-ingest: from where mail arrives to stored forecasts
 //!
-//! This crate will run the seed's "MNP Ingest" sequence: take a message from
-//! a source, parse it with the `mnp-parsers` registry, match each vendor
-//! circuit id to an internal circuit, store the maintenance and its forecast
-//! events, and label the message — `MaintParseSuccess`,
-//! `MaintParseException` (the dead-letter queue a human works from),
-//! `MaintUnknownVendor`, `MaintUnknownCircuit`, `MaintOutOfSequence`,
-//! `MaintIgnored`.
+//! The seed's "MNP Ingest" sequence: a [`Source`] offers a message, the
+//! [`Pipeline`] records it, routes and parses it with the vendor registry,
+//! matches each carrier circuit id to the inventory, stores the maintenance
+//! (keeping every revision) and its per-circuit forecast events, and labels
+//! the message — at the source and in the database.
 //!
-//! Main types to come: a `Source` trait with directory, mbox, Maildir, IMAP
-//! and Request Tracker REST2 implementations; a circuit-id normaliser; the
-//! `Pipeline` that is idempotent per message (Message-ID or SHA-256) and
-//! crash-safe.
+//! Key decisions: one database transaction per message (stored-and-labelled
+//! or not at all); idempotent by Message-ID and SHA-256, so a crash or a
+//! re-run only re-labels; a failure is never dropped — it is stored with its
+//! error and labelled for a human (the dead-letter queue).
+
+pub mod feed;
+pub mod lifecycle;
+pub mod pipeline;
+pub mod source;
+pub mod sources;
+
+
+pub use pipeline::{Pipeline, Processed, RunStats};
+pub use source::{Label, Message, MessageRef, Outcome, Source};
+
+/// Errors of the ingest stage (per-message parse failures are not errors:
+/// they are labels).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] mnp_store::Error),
+    /// A source could not be read or updated.
+    #[error("source {source_name}: {reason}")]
+    Source {
+        /// Which source.
+        source_name: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Local file I/O.
+    #[error("{path}: {err}")]
+    Io {
+        /// Path involved.
+        path: String,
+        /// The error.
+        err: std::io::Error,
+    },
+}
+
+/// Result alias.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

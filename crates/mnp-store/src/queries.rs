@@ -702,7 +702,7 @@ impl Store {
                 &mut sql,
             );
         }
-        sql.push_str(r#" ORDER BY e."beginWindow", e."vendorId", e."vendorMaintenanceId", e."parsedVendorCircuitId""#);
+        sql.push_str(r#" ORDER BY e."beginWindow" IS NULL, e."beginWindow", e."vendorId", e."vendorMaintenanceId", e."parsedVendorCircuitId""#);
         self.db()
             .query(&sql, &params)?
             .iter()
