@@ -226,8 +226,21 @@ pub enum Backend {
 pub enum Db {
     /// SQLite.
     Sqlite(rusqlite::Connection),
-    /// PostgreSQL.
-    Postgres(postgres::Client),
+    /// PostgreSQL, with its prepared-statement cache (one round trip per
+    /// query instead of two).
+    Postgres(postgres::Client, std::collections::HashMap<String, postgres::Statement>),
+}
+
+fn pg_prepare(c: &mut postgres::Client, cache: &mut std::collections::HashMap<String, postgres::Statement>, sql: &str) -> Result<postgres::Statement> {
+    if let Some(st) = cache.get(sql) {
+        return Ok(st.clone());
+    }
+    let st = c.prepare(sql)?;
+    if cache.len() > 512 {
+        cache.clear();
+    }
+    cache.insert(sql.to_string(), st.clone());
+    Ok(st)
 }
 
 fn sqlite_sql(sql: &str) -> String {
@@ -375,7 +388,7 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres(..) => Backend::Postgres,
         }
     }
 
@@ -383,7 +396,7 @@ impl Db {
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.execute_batch(sql).map_err(Error::from),
-            Db::Postgres(c) => c.batch_execute(sql).map_err(Error::from),
+            Db::Postgres(c, _) => c.batch_execute(sql).map_err(Error::from),
         }
     }
 
@@ -394,8 +407,8 @@ impl Db {
                 let mut st = c.prepare_cached(&sqlite_sql(sql))?;
                 Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
             }
-            Db::Postgres(c) => {
-                let st = c.prepare(sql)?;
+            Db::Postgres(c, cache) => {
+                let st = pg_prepare(c, cache, sql)?;
                 let boxed = st
                     .params()
                     .iter()
@@ -436,8 +449,8 @@ impl Db {
                 }
                 Ok(out)
             }
-            Db::Postgres(c) => {
-                let st = c.prepare(sql)?;
+            Db::Postgres(c, cache) => {
+                let st = pg_prepare(c, cache, sql)?;
                 let boxed = st
                     .params()
                     .iter()

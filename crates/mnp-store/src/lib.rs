@@ -92,7 +92,7 @@ impl Store {
                 url: redact(u),
                 reason: e.to_string(),
             })?;
-            Db::Postgres(client)
+            Db::Postgres(client, Default::default())
         } else {
             let path = u
                 .strip_prefix("sqlite://")
