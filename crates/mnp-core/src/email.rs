@@ -115,6 +115,7 @@ pub struct Email {
     pub size: usize,
     raw: Vec<u8>,
     text_cache: OnceCell<String>,
+    html_text_cache: OnceCell<String>,
     html_cache: OnceCell<Vec<Html>>,
 }
 
@@ -271,13 +272,18 @@ impl Email {
 
     /// The HTML bodies rendered as text (rows on lines, cells tab-separated),
     /// regardless of whether a plain-text body exists.
+    /// (Rendered once and cached; each call returns a copy.)
     pub fn html_text(&self) -> String {
-        let mut out = String::new();
-        for d in self.html_docs() {
-            out.push_str(&html::doc_to_text(d));
-            out.push('\n');
-        }
-        out
+        self.html_text_cache
+            .get_or_init(|| {
+                let mut out = String::new();
+                for d in self.html_docs() {
+                    out.push_str(&html::doc_to_text(d));
+                    out.push('\n');
+                }
+                out
+            })
+            .clone()
     }
 }
 
@@ -375,6 +381,7 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
         size: raw.len(),
         raw: raw.to_vec(),
         text_cache: OnceCell::new(),
+        html_text_cache: OnceCell::new(),
         html_cache: OnceCell::new(),
     };
     walk(&parsed, limits, depth, &mut email)?;
