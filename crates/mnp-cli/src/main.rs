@@ -10,6 +10,7 @@ mod corpus_cmd;
 mod db_cmd;
 mod ingest_cmd;
 mod remote;
+mod serve;
 mod input;
 mod parse_cmd;
 mod scaffold;
@@ -51,6 +52,8 @@ enum Command {
     Circuits(db_cmd::CircuitsCmd),
     /// Ingest notices from mail folders, IMAP or a helpdesk into the database.
     Ingest(ingest_cmd::IngestArgs),
+    /// Run the HTTP service: helpdesk webhook, maintenance API and calendar feed.
+    Serve(serve::ServeArgs),
     /// Stored maintenances (forecast events): list as a table, JSON or iCalendar.
     #[command(subcommand)]
     Maintenances(MaintenancesCmd),
@@ -93,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Circuits(cmd) => db_cmd::run_circuits(cmd, &cli.global, &config::registry(&cli.global)?),
         Command::Ingest(args) => ingest_cmd::run(args, &cli.global, &config::registry(&cli.global)?),
         Command::Maintenances(MaintenancesCmd::List(args)) => ingest_cmd::list(args, &cli.global),
+        Command::Serve(args) => serve::run(args, &cli.global, config::registry(&cli.global)?),
     }
 }
 

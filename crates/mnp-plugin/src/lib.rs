@@ -121,7 +121,9 @@ pub fn json_escape(s: &str) -> String {
 }
 
 #[doc(hidden)]
-pub fn __parse_guarded<P: Plugin>(mail: *const u8, len: usize) -> Buffer {
+/// # Safety
+/// `mail`/`len` must describe a live byte slice (or be null/0).
+pub unsafe fn __parse_guarded<P: Plugin>(mail: *const u8, len: usize) -> Buffer {
     let bytes: &[u8] = if mail.is_null() || len == 0 {
         &[]
     } else {
@@ -167,7 +169,8 @@ macro_rules! export_plugin {
             $crate::__descriptor_guarded::<$t>()
         }
         unsafe extern "C-unwind" fn __mnp_parse(mail: *const u8, len: usize) -> $crate::Buffer {
-            $crate::__parse_guarded::<$t>(mail, len)
+            // SAFETY: the host passes a live pointer/length pair.
+            unsafe { $crate::__parse_guarded::<$t>(mail, len) }
         }
         unsafe extern "C-unwind" fn __mnp_free(b: $crate::Buffer) {
             // SAFETY: buffers handed to the host come from Buffer::from_vec in this library.
