@@ -66,11 +66,10 @@ pub fn database_url(opts: &GlobalOpts) -> anyhow::Result<String> {
     if let Some(u) = &opts.database {
         return Ok(u.clone());
     }
-    if let Ok(u) = std::env::var("MNP_DATABASE_URL") {
-        if !u.trim().is_empty() {
+    if let Ok(u) = std::env::var("MNP_DATABASE_URL")
+        && !u.trim().is_empty() {
             return Ok(u);
         }
-    }
     let (_, cfg) = load_file(opts)?;
     Ok(cfg.database_url.unwrap_or_else(|| "sqlite:./mnp.db".to_string()))
 }

@@ -77,7 +77,7 @@ pub fn run(cmd: CorpusCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
         let raw = fs::read(&eml).with_context(|| format!("cannot read {}", eml.display()))?;
         let expected: serde_json::Value = serde_json::from_slice(&fs::read(&exp)?)
             .with_context(|| format!("{} is not JSON", exp.display()))?;
-        results.push(scoring::score_case(&reg, &vendor, &case, &raw, &expected));
+        results.push(scoring::score_case(reg, &vendor, &case, &raw, &expected));
     }
     let mut out = io::stdout().lock();
     match format {

@@ -124,8 +124,8 @@ pub fn run_circuits(cmd: CircuitsCmd, opts: &GlobalOpts, reg: &Registry) -> anyh
             s.sync_vendors(reg)?;
             s.transaction(|s| {
                 for (c, _) in &rows {
-                    if let Some(cust) = &c.customer_id {
-                        if s.customer(cust)?.is_none() {
+                    if let Some(cust) = &c.customer_id
+                        && s.customer(cust)?.is_none() {
                             s.upsert_customer(&Customer {
                                 customer_id: cust.clone(),
                                 name: cust.clone(),
@@ -134,7 +134,6 @@ pub fn run_circuits(cmd: CircuitsCmd, opts: &GlobalOpts, reg: &Registry) -> anyh
                                 cx_team_email: None,
                             })?;
                         }
-                    }
                     s.upsert_circuit(c)?;
                 }
                 Ok(())

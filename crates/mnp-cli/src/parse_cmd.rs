@@ -127,11 +127,10 @@ fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
 }
 
 pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
-    if let Some(v) = &args.vendor {
-        if reg.get(v).is_none() {
+    if let Some(v) = &args.vendor
+        && reg.get(v).is_none() {
             anyhow::bail!("unknown vendor {v:?} (see `mnp vendors list`)");
         }
-    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -164,7 +163,7 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|it| parse_one(&reg, it, vendor))
+                .map(|it| parse_one(reg, it, vendor))
                 .collect()
         });
         for (item, outcome) in chunk.iter().zip(outcomes) {
