@@ -5,6 +5,7 @@
 #                            database and site config in DIR; prints KEY=VALUE lines
 #                            (RT_URL, RT_QUEUE, RT_TOKEN, RT_USER, RT_PASSWORD,
 #                            RT_ADMIN_USER, RT_ADMIN_PASSWORD, RT_PID, RT_STARTUP_SECONDS)
+#                            (a second start in the same DIR keeps its database)
 #   rt.sh stop DIR           stop the server started in DIR
 #   rt.sh mail DIR [QUEUE]   deliver the RFC 822 message on stdin with rt-mailgate
 #                            (creates a ticket exactly as a mail alias would); prints
@@ -113,9 +114,8 @@ template() {
              Queue => '$QUEUE', Right => \$_ } } qw(CreateTicket ReplyToTicket)),
     # What the ingest user needs, and no more.
     (map { { UserId => '$USER_NAME', Queue => '$QUEUE', Right => \$_ } }
-        qw(SeeQueue ShowTicket ShowTicketComments ShowOutgoingEmail ModifyTicket
-           CommentOnTicket SeeCustomField ModifyCustomField)),
-    { UserId => '$USER_NAME', Right => 'ManageAuthTokens' },
+        qw(SeeQueue ShowTicket ShowTicketComments ModifyTicket CommentOnTicket
+           SeeCustomField ModifyCustomField)),
 );
 @Final = (sub {
     my \$user = RT::User->new(RT->SystemUser);
@@ -150,7 +150,8 @@ start() {
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     tdir=$(template)
-    cp "$tdir/rtdb" "$dir/rtdb"
+    # A restart in the same DIR keeps its database (and so its tickets).
+    [[ -f $dir/rtdb ]] || cp "$tdir/rtdb" "$dir/rtdb"
     mkdir -p "$dir/etc-empty"
     port=$(free_port)
     site_config "$dir/RT_SiteConfig.pm" "$dir/rtdb" "$dir" "$port"
