@@ -94,7 +94,12 @@ fn scaffolded_vendor_builds_and_passes_its_tests() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let st = Command::new(cargo)
         .current_dir(&tmp)
-        .env("CARGO_TARGET_DIR", repo().join("target/scaffold-test"))
+        .env(
+            "CARGO_TARGET_DIR",
+            std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| repo().join("target")),
+        )
         .env("MNP_CORPUS_FILTER", "acme-fiber")
         .env("CI", "true") // insta: never write snapshots, fail on a mismatch
         .args([
