@@ -1,14 +1,24 @@
-//! # mnp-sla: outage detection and SLA evaluation (not built yet)
+//! # mnp-sla: outage detection and SLA evaluation ("Slappy")
 //!
-//! This crate will turn link UP/DOWN log events (Cisco, Juniper, Arista
-//! syslog; JSON lines) into outages per circuit through the
-//! equipment-port-to-circuit map, and evaluate them per SLA period: outage
-//! time minus overlapping forecast maintenance, against the promised uptime,
-//! with credits per tier.
+//! Two pure halves, I/O at the edges (the store and CLI load values, call
+//! these functions and write the results back):
 //!
-//! Main types to come: a log-line parser registry, an `OutageDetector` (flap
-//! merging, out-of-order events), SLA definitions loaded from TOML, pluggable
-//! `SlaStrategy` implementations registered with `inventory` (standard
-//! availability, protection groups) and interval kinds (calendar month,
-//! month from turn-up day, 30-day month, fixed durations), and a pure
-//! evaluator that takes values and returns measurements.
+//! * **Outages** — [`logs`] turns syslog (RFC 3164 / RFC 5424) and JSON-lines
+//!   log records into link UP/DOWN events with one small registered parser per
+//!   device family (Cisco IOS/IOS-XE/IOS-XR/NX-OS, Juniper, Arista);
+//!   [`detector`] maps (device, port) to circuits and turns the events into
+//!   outages (flap merging, out-of-order events, unknown ports counted).
+//! * **SLAs** — [`definition`] reads SLA definitions from TOML;
+//!   [`period`] computes SLA periods (calendar month, month from turn-up day,
+//!   30-day bankers' month, fixed durations); [`strategy`] holds the
+//!   `inventory`-registered strategies (standard availability, protection
+//!   group); [`evaluate`] computes per-circuit, per-period measurements:
+//!   outage seconds, seconds excluded by overlapping forecast maintenance,
+//!   availability, breach and credit.
+
+pub mod definition;
+pub mod detector;
+pub mod evaluate;
+pub mod logs;
+pub mod period;
+pub mod strategy;
