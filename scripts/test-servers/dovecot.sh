@@ -5,11 +5,14 @@
 #   dovecot.sh stop DIR                stop it (waits until the master has exited)
 #   dovecot.sh kick DIR USER           drop USER's open IMAP connections
 #
-# `start` prints IMAP_HOST, IMAP_PORT (plain), IMAPS_PORT (implicit TLS, only when
-# openssl is available), IMAP_USER, IMAP_PASSWORD, IMAP_MAILDIR, IMAP_CA_FILE (the
-# self-signed certificate to trust) and DOVECOT_START_MS. Ports are free loopback
-# ports picked at start. `--no-move` hides the MOVE and UIDPLUS capabilities, so a
-# client takes its COPY + STORE \Deleted + EXPUNGE path.
+# `start` prints one KEY=VALUE per line (the value is the rest of the line, not
+# shell-quoted: the password has spaces): IMAP_HOST, IMAP_PORT (plain), IMAPS_PORT
+# (implicit TLS; only when openssl is available), IMAP_CA_FILE (the test CA that
+# signed the server certificate, for localhost and 127.0.0.1), IMAP_USER,
+# IMAP_PASSWORD, IMAP_MAILDIR (the user's Maildir, to check results on disk) and
+# DOVECOT_START_MS. Ports are free loopback ports picked at start. `--no-move` hides
+# the MOVE and UIDPLUS capabilities, so a client takes its COPY + STORE \Deleted +
+# EXPUNGE path.
 #
 # Needs Debian's dovecot-imapd (and openssl for the TLS listener). As root, dovecot
 # runs its login/internal processes as the package's users (dovenull, dovecot) and
@@ -92,14 +95,18 @@ now_ms() {
 
 write_config() {
     local imap_port=$1 imaps_port=$2 no_move=$3
-    local internal_user login_user mail_uid mail_gid
+    local internal_user login_user internal_group mail_uid mail_gid no_chroot=""
     if [ "$(id -u)" = 0 ]; then
         internal_user=dovecot
+        internal_group=dovecot
         login_user=dovenull
         mail_uid=$(id -u nobody)
         mail_gid=$(id -g nobody)
     else
+        # Without root, dovecot cannot chroot its login and anvil processes.
+        no_chroot="  chroot ="
         internal_user=$(id -un)
+        internal_group=$(id -gn)
         login_user=$(id -un)
         mail_uid=$(id -u)
         mail_gid=$(id -g)
@@ -115,6 +122,7 @@ write_config() {
         echo "info_log_path = $dir/log/dovecot.log"
         echo "default_internal_user = $internal_user"
         echo "default_login_user = $login_user"
+        echo "default_internal_group = $internal_group"
         echo "disable_plaintext_auth = no"
         echo "auth_mechanisms = plain login"
         echo "auth_failure_delay = 0"
@@ -122,7 +130,13 @@ write_config() {
         echo "first_valid_uid = 1"
         echo "mail_uid = $mail_uid"
         echo "mail_gid = $mail_gid"
+        local imaps_listener=""
         if [ -n "$imaps_port" ]; then
+            imaps_listener="  inet_listener imaps {
+    address = 127.0.0.1
+    port = $imaps_port
+    ssl = yes
+  }"
             echo "ssl = yes"
             echo "ssl_cert = <$dir/tls/cert.pem"
             echo "ssl_key = <$dir/tls/key.pem"
@@ -144,16 +158,21 @@ userdb {
   driver = static
   args = uid=$mail_uid gid=$mail_gid home=$dir/home/%u
 }
+# No growing delay after the failed logins the tests make (dovecot's
+# documented way to turn the auth penalty off).
+service anvil {
+$no_chroot
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service imap-login {
+$no_chroot
   inet_listener imap {
     address = 127.0.0.1
     port = $imap_port
   }
-  inet_listener imaps {
-    address = 127.0.0.1
-    port = ${imaps_port:-0}
-    ssl = yes
-  }
+$imaps_listener
 }
 EOF
     } >"$conf"
@@ -188,12 +207,23 @@ start() {
     local tls=0
     if command -v openssl >/dev/null 2>&1; then
         mkdir -p "$dir/tls"
-        if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-            -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" -days 2 \
-            -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-            >"$dir/log/openssl.log" 2>&1; then
-            chmod 644 "$dir/tls/cert.pem"
-            chmod 600 "$dir/tls/key.pem"
+        # A throw-away CA (what a client is told to trust) and a server
+        # certificate it signed for localhost / 127.0.0.1.
+        local t="$dir/tls"
+        if {
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+                -keyout "$t/ca-key.pem" -out "$t/ca.pem" -days 2 -subj "/CN=mnp test CA" \
+                -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" &&
+                openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+                    -keyout "$t/key.pem" -out "$t/req.pem" -subj "/CN=localhost" &&
+                printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+                    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$t/ext.cnf" &&
+                openssl x509 -req -in "$t/req.pem" -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+                    -CAcreateserial -days 2 -extfile "$t/ext.cnf" -out "$t/cert.pem"
+        } >"$dir/log/openssl.log" 2>&1; then
+            chmod 644 "$t/cert.pem" "$t/ca.pem"
+            chmod 600 "$t/key.pem" "$t/ca-key.pem"
             tls=1
         fi
     fi
@@ -206,11 +236,13 @@ start() {
             [ "$imaps_port" = "$imap_port" ] && continue
         fi
         write_config "$imap_port" "$imaps_port" "$no_move"
+        : >"$dir/log/start.log"
         if "$dovecot" -c "$conf" >>"$dir/log/start.log" 2>&1; then
             started=1
             break
         fi
-        # Most likely a port race: try other ports.
+        # A port taken since we looked: try other ports; anything else is fatal.
+        grep -q "Address already in use" "$dir/log/start.log" || break
         sleep 0.2
     done
     if [ "$started" != 1 ]; then
@@ -230,7 +262,7 @@ start() {
     echo "IMAP_PORT=$imap_port"
     if [ "$tls" = 1 ]; then
         echo "IMAPS_PORT=$imaps_port"
-        echo "IMAP_CA_FILE=$dir/tls/cert.pem"
+        echo "IMAP_CA_FILE=$dir/tls/ca.pem"
     fi
     echo "IMAP_USER=$user"
     echo "IMAP_PASSWORD=$password"
@@ -242,10 +274,11 @@ start() {
 children() {
     local parent=$1 stat line pid ppid
     for stat in /proc/[0-9]*/stat; do
-        line=$(cat "$stat" 2>/dev/null) || continue
+        read -r line <"$stat" 2>/dev/null || continue
         pid=${line%% *}
         line=${line##*) }
-        ppid=$(echo "$line" | cut -d' ' -f2)
+        line=${line#* }
+        ppid=${line%% *}
         if [ "$ppid" = "$parent" ]; then
             echo "$pid"
         fi
@@ -269,7 +302,7 @@ stop() {
     kids=$(children "$pid")
     # shellcheck disable=SC2086
     kill -TERM "$pid" $kids 2>/dev/null || return 0
-    for _ in $(seq 1 20); do
+    for _ in $(seq 1 6); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.05
     done
@@ -285,7 +318,9 @@ kick() {
         echo "doveadm not found" >&2
         exit 1
     }
-    "$doveadm" -c "$conf" kick "$user" >/dev/null
+    # Prints "kicked connections from the following users: USER"; exits 68
+    # when the user had no connection.
+    "$doveadm" -c "$conf" kick "$user" 2>&1
 }
 
 case "$cmd" in

@@ -1,0 +1,5 @@
+//! Source implementations: one module each.
+
+pub mod dir;
+pub mod imap;
+pub mod rt;
