@@ -140,33 +140,7 @@ pub fn is_mbox(bytes: &[u8]) -> bool {
 }
 
 /// Split an mbox (mboxrd/mboxo) into messages, undoing `>From ` quoting.
-pub fn split_mbox(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    let mut cur: Option<Vec<u8>> = None;
-    for line in bytes.split_inclusive(|b| *b == b'\n') {
-        if line.starts_with(b"From ") {
-            if let Some(m) = cur.take() {
-                out.push(m);
-            }
-            cur = Some(Vec::new());
-            continue;
-        }
-        let Some(m) = cur.as_mut() else { continue };
-        let unquoted = {
-            let n = line.iter().take_while(|b| **b == b'>').count();
-            if n > 0 && line.get(n..).is_some_and(|r| r.starts_with(b"From ")) {
-                &line[1..]
-            } else {
-                line
-            }
-        };
-        m.extend_from_slice(unquoted);
-    }
-    if let Some(m) = cur {
-        out.push(m);
-    }
-    out
-}
+pub use mnp_ingest::sources::dir::split_mbox;
 
 #[cfg(test)]
 mod tests {
