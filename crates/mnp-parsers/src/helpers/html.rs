@@ -4,7 +4,7 @@
 //! (`Ticket Number: | CM20240101`), header-and-data grids (`Circuit ID |
 //! Impact`), and layout tables that wrap all of it, often several levels
 //! deep. This module reads those tables from documents the mail has already
-//! parsed ([`Email::html_docs`]) in one of two shapes:
+//! parsed ([`Email::html_docs`]) in one of three shapes:
 //!
 //! - [`tables`] / [`email_tables`]: every `<table>` as a [`Table`] holding its
 //!   own rows only. A row of a table nested in a cell belongs to the nested
@@ -16,8 +16,14 @@
 //!   matters and not the table it sits in ([`pair`]); an outer layout row is
 //!   included too, but its cell text is the whole inner table and never equals
 //!   a label.
+//! - [`runs`] / [`email_runs`]: every `<tr>` in document order, cut into runs
+//!   of consecutive rows of one table, each a [`Table`]. A nested table's rows
+//!   end the run of the table around it (its later rows start a new run). Use
+//!   this for a grid that ends where anything else starts: the header row is
+//!   the first one in document order ([`Table::grid_by`] on each run), and the
+//!   data rows are only those right below it.
 //!
-//! In both shapes a row's cells are the `<td>`/`<th>` children of its `<tr>`
+//! In every shape a row's cells are the `<td>`/`<th>` children of its `<tr>`
 //! (a cell holding a nested table is one cell whose text includes the nested
 //! table's text; a `td` inside `<template>` content or inline SVG is no cell),
 //! each turned into text as the [`CellText`] asks. Rows whose
@@ -63,6 +69,13 @@ pub enum CellText {
     AsWritten,
     /// Every run of whitespace becomes one space: one line per cell.
     Collapsed,
+    /// The cell's text nodes joined with a space, then every run of
+    /// whitespace becomes one space: words split over elements stay apart
+    /// (`<b>Circuit</b>ID` reads `Circuit ID`, where [`Collapsed`] reads
+    /// `CircuitID`).
+    ///
+    /// [`Collapsed`]: CellText::Collapsed
+    Spaced,
     /// Rendered with [`mnp_core::html::to_text`]: `<br>` and block elements
     /// break lines, rows of a nested table become lines with tab-separated
     /// cells, whitespace inside a line is collapsed. For cells listing one
@@ -91,10 +104,17 @@ impl Table {
     /// `header_cell` (ASCII case-insensitive), e.g. `"circuit id"`; `None`
     /// when no row has such a cell.
     pub fn grid(&self, header_cell: &str) -> Option<Grid<'_>> {
+        self.grid_by(|c| c.eq_ignore_ascii_case(header_cell))
+    }
+
+    /// The table read as a grid under its first row that has a cell for
+    /// which `is_header` holds, e.g. `|c| c.to_ascii_lowercase().contains("start")`;
+    /// `None` when no row has such a cell.
+    pub fn grid_by(&self, is_header: impl Fn(&str) -> bool) -> Option<Grid<'_>> {
         let pos = self
             .rows
             .iter()
-            .position(|r| r.iter().any(|c| c.eq_ignore_ascii_case(header_cell)))?;
+            .position(|r| r.iter().any(|c| is_header(c)))?;
         Some(Grid {
             header: self.rows.get(pos)?,
             rows: self.rows.get(pos + 1..).unwrap_or_default(),
@@ -148,6 +168,30 @@ pub fn rows(doc: &Html, text: CellText) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Every `<tr>` of `doc` in document order, cut into runs of consecutive
+/// rows that belong to the same table: where a row of another table (nested,
+/// or a later one) comes between, the run ends. Blank rows end a run like any
+/// other but are then dropped; runs without a non-blank row are left out.
+pub fn runs(doc: &Html, text: CellText) -> Vec<Table> {
+    let Some(tr_sel) = TR.as_ref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<Table> = Vec::new();
+    let mut current = None;
+    for tr in doc.select(tr_sel) {
+        let table = nearest_table(tr).map(|t| t.id());
+        if current != Some(table) {
+            current = Some(table);
+            out.push(Table::default());
+        }
+        if let (Some(cells), Some(run)) = (cells(tr, text), out.last_mut()) {
+            run.rows.push(cells);
+        }
+    }
+    out.retain(|t| !t.rows.is_empty());
+    out
+}
+
 /// [`tables`] of every HTML body of the mail, in body order.
 pub fn email_tables(email: &Email, text: CellText) -> Vec<Table> {
     email
@@ -163,6 +207,16 @@ pub fn email_rows(email: &Email, text: CellText) -> Vec<Vec<String>> {
         .html_docs()
         .iter()
         .flat_map(|d| rows(d, text))
+        .collect()
+}
+
+/// [`runs`] of every HTML body of the mail, in body order (a run never
+/// crosses from one body into the next).
+pub fn email_runs(email: &Email, text: CellText) -> Vec<Table> {
+    email
+        .html_docs()
+        .iter()
+        .flat_map(|d| runs(d, text))
         .collect()
 }
 
@@ -223,6 +277,13 @@ fn cell_text(cell: ElementRef<'_>, text: CellText) -> String {
         CellText::Collapsed => cell
             .text()
             .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        CellText::Spaced => cell
+            .text()
+            .collect::<Vec<_>>()
+            .join(" ")
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" "),
@@ -323,7 +384,50 @@ mod tests {
         let d = doc("<table><tr><td> A&nbsp;B\n   C<br>D<p>E</p> </td></tr></table>");
         assert_eq!(rows(&d, CellText::AsWritten)[0][0], "A B\n   CDE");
         assert_eq!(rows(&d, CellText::Collapsed)[0][0], "A B CDE");
+        assert_eq!(rows(&d, CellText::Spaced)[0][0], "A B C D E");
         assert_eq!(rows(&d, CellText::Lines)[0][0], "A B C\nD\nE");
+    }
+
+    #[test]
+    fn runs_end_where_another_table_comes_between() {
+        // NESTED in document order: ticket row (outer), spacer (outer, blank),
+        // layout row (outer), then the three rows of the nested grid
+        let r = runs(&doc(NESTED), CellText::Spaced);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].rows.len(), 2);
+        assert_eq!(r[0].rows[0], strings(&["Ticket:", "TTN-1"]));
+        assert_eq!(
+            r[1].rows,
+            vec![
+                strings(&["Circuit Id", "Expected Impact"]),
+                strings(&["/OGYX/1/ /ZYO /", "Hard Down"]),
+                strings(&["IC-2", ""]),
+            ]
+        );
+        // a grid whose data rows are interrupted by a nested table: the rows
+        // after the nested table are a run of their own, and so is a blank
+        // nested table's run (left out, being empty)
+        let d = doc("<table><tr><th>Circuit ID</th></tr><tr><td>C-1</td></tr>\
+             <tr><td><table><tr><td> </td></tr></table></td></tr><tr><td>C-2</td></tr></table>\
+             <table><tr><td>C-3</td></tr></table>");
+        let r = runs(&d, CellText::Spaced);
+        assert_eq!(r.len(), 3);
+        let g = r.iter().find_map(|t| t.grid("circuit id")).unwrap();
+        // the row holding the blank nested table is itself blank, so dropped
+        assert_eq!(g.rows, [strings(&["C-1"])]);
+        assert_eq!(r[1].rows, [strings(&["C-2"])]);
+        assert_eq!(r[2].rows, [strings(&["C-3"])]);
+        assert!(runs(&doc("<p>none</p>"), CellText::Spaced).is_empty());
+    }
+
+    #[test]
+    fn grid_by_takes_a_predicate() {
+        let t = tables(&doc(NESTED), CellText::AsWritten);
+        let g = t[1]
+            .grid_by(|c| c.to_ascii_lowercase().contains("impact"))
+            .unwrap();
+        assert_eq!(g.header, strings(&["Circuit Id", "Expected Impact"]));
+        assert!(t[1].grid_by(|_| false).is_none());
     }
 
     #[test]
@@ -393,5 +497,9 @@ mod tests {
             email_rows(&email, CellText::AsWritten),
             vec![strings(&["A", "1"]), strings(&["B", "2"])]
         );
+        // one run per body, even for the first table of each
+        let r = email_runs(&email, CellText::Spaced);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].rows, [strings(&["B", "2"])]);
     }
 }

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
@@ -70,18 +71,16 @@ const FORMATS: &[&str] = &[
     "%b %d %Y %H:%M",
 ];
 
+/// Status words of the subject and the notice heading, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["complete"]),
+];
+
 /// The status words of the subject and the notice heading.
 fn status_of(head: &str) -> Status {
-    let l = head.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("complete") {
-        Status::Completed
-    } else {
-        Status::Confirmed
-    }
+    words::first(head, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 fn is_apple_notice(body: &str) -> bool {

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
@@ -59,20 +60,20 @@ inventory::submit! {
 static ISSUE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bISSUE=(\w+)").ok());
 static PROJ: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bPROJ=(\w+)").ok());
 
+/// Subject and notice words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["completed", "closed"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (
+        Status::InProcess,
+        &["in progress", "has started", "commenced"],
+    ),
+];
+
 /// Status from the subject and the notice sentence.
 pub fn status_of(subject: &str, notice: &str) -> Status {
-    let s = format!("{subject} {notice}").to_ascii_lowercase();
-    if s.contains("cancel") {
-        Status::Cancelled
-    } else if s.contains("completed") || s.contains("closed") {
-        Status::Completed
-    } else if s.contains("reschedul") || s.contains("postpone") {
-        Status::Rescheduled
-    } else if s.contains("in progress") || s.contains("has started") || s.contains("commenced") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(&format!("{subject} {notice}"), STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 fn parse_time(s: &str, field: &'static str) -> Result<chrono::DateTime<chrono::Utc>> {
@@ -192,6 +193,7 @@ impl VendorParser for AquaComms {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, sheets, text, tz};
 
 const DOC: &str = "\
@@ -71,34 +72,32 @@ const FORMATS: &[&str] = &[
     "%m/%d/%Y %H:%M",
 ];
 
+/// `Business Risk:` words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no impact", "no outage"]),
+    (Impact::Degraded, &["degrad"]),
+    (Impact::ReducedRedundancy, &["at risk", "redundan"]),
+];
+
+/// Subject and `Customer Impact Description:` words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["complete"]),
+    (Status::InProcess, &["started", "in progress"]),
+];
+
 /// `Business Risk:` as an impact.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact") || l.contains("no outage") || l.trim() == "none" {
-        Impact::NoImpact
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else if l.contains("at risk") || l.contains("redundan") {
-        Impact::ReducedRedundancy
-    } else {
-        Impact::Outage
+    if words::whole(s, &["none"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// Status from the subject and the `Customer Impact Description:`.
 pub fn status_of(s: &str) -> Status {
-    let l = s.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("complete") {
-        Status::Completed
-    } else if l.contains("started") || l.contains("in progress") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(s, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// Rows of every attachment table (each XLSX sheet, CSV files), via the

@@ -9,6 +9,7 @@ use mnp_core::{
 use regex::Regex;
 
 use crate::helpers::dates;
+use crate::helpers::words::{self, Rules};
 
 const DOC: &str = "\
 # Routing
@@ -73,33 +74,36 @@ const FORMATS: &[&str] = &[
     "%d %b %Y %H:%M:%S",
 ];
 
+/// Notice sentences, first match wins; they decide before the header does.
+const TEXT_STATUS_WORDS: Rules<Status> = &[
+    (
+        Status::Cancelled,
+        &["has been cancelled", "has been canceled"],
+    ),
+    (Status::Completed, &["has been completed", "has completed"]),
+    (Status::Rescheduled, &["has been rescheduled"]),
+    (
+        Status::InProcess,
+        &["has started", "is in progress", "is currently in progress"],
+    ),
+    (
+        Status::Confirmed,
+        &["maintenance has been scheduled", "maintenance is scheduled"],
+    ),
+];
+
+/// `X-SM-COMMUNICATION-TYPE` words, first match wins.
+const KIND_STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complete"]),
+    (Status::Rescheduled, &["reschedule"]),
+];
+
 /// Status from the notice text, else from the `X-SM-COMMUNICATION-TYPE` header.
 fn status_of(text: &str, kind: &str) -> Status {
-    let l = text.to_ascii_lowercase();
-    let k = kind.to_ascii_uppercase();
-    if l.contains("has been cancelled") || l.contains("has been canceled") {
-        Status::Cancelled
-    } else if l.contains("has been completed") || l.contains("has completed") {
-        Status::Completed
-    } else if l.contains("has been rescheduled") {
-        Status::Rescheduled
-    } else if l.contains("has started")
-        || l.contains("is in progress")
-        || l.contains("is currently in progress")
-    {
-        Status::InProcess
-    } else if l.contains("maintenance has been scheduled") || l.contains("maintenance is scheduled")
-    {
-        Status::Confirmed
-    } else if k.contains("CANCEL") {
-        Status::Cancelled
-    } else if k.contains("COMPLETE") {
-        Status::Completed
-    } else if k.contains("RESCHEDULE") {
-        Status::Rescheduled
-    } else {
-        Status::Confirmed
-    }
+    words::first(text, TEXT_STATUS_WORDS)
+        .or_else(|| words::first(kind, KIND_STATUS_WORDS))
+        .unwrap_or(Status::Confirmed)
 }
 
 fn is_direct_connect_maintenance(flat: &str) -> bool {

@@ -5,6 +5,7 @@ use mnp_core::{
     VendorParser, Window,
 };
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text};
 
 const DOC: &str = "\
@@ -66,16 +67,6 @@ const DATE_FORMATS: &[&str] = &[
     "%Y-%m-%d %H:%M:%S",
 ];
 
-/// The readable body: the HTML rendered as text when there is HTML (its table
-/// rows keep label and value on one line), else the plain text.
-fn body(email: &Email) -> String {
-    if email.html_sources().is_empty() {
-        email.text().to_string()
-    } else {
-        email.html_text()
-    }
-}
-
 /// The banner line naming the stage (`Maintenance Update_`), if any.
 fn banner(body: &str) -> Option<&str> {
     body.lines()
@@ -106,32 +97,27 @@ pub fn status_of(banner: &str) -> Status {
     }
 }
 
+/// `Expected impact level` words, first match wins: an outage word beats a
+/// softer one in the same text.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (
+        Impact::Outage,
+        &["hard down", "outage", "down", "interruption"],
+    ),
+    (
+        Impact::NoImpact,
+        &["at risk", "no impact", "not impact", "none"],
+    ),
+    (
+        Impact::ReducedRedundancy,
+        &["switch", "latency", "flap", "redundan"],
+    ),
+    (Impact::Degraded, &["degrad"]),
+];
+
 /// Impact of an `Expected impact level` text.
 pub fn impact_of(level: &str) -> Impact {
-    let l = level.to_ascii_lowercase();
-    if l.contains("hard down")
-        || l.contains("outage")
-        || l.contains("down")
-        || l.contains("interruption")
-    {
-        Impact::Outage
-    } else if l.contains("at risk")
-        || l.contains("no impact")
-        || l.contains("not impact")
-        || l.contains("none")
-    {
-        Impact::NoImpact
-    } else if l.contains("switch")
-        || l.contains("latency")
-        || l.contains("flap")
-        || l.contains("redundan")
-    {
-        Impact::ReducedRedundancy
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else {
-        Impact::Outage
-    }
+    words::first(level, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// `label<TAB...>value` on one line (label compared case-insensitively).
@@ -175,7 +161,7 @@ fn time(s: &str, field: &'static str) -> Result<chrono::DateTime<chrono::Utc>> {
 
 impl VendorParser for Bso {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = body(email);
+        let body = text::html_body_or_plain(email);
         let id = body
             .lines()
             .find_map(|l| cell_value(l.trim(), "Maintenance ID"))
@@ -256,6 +242,7 @@ impl VendorParser for Bso {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -10,6 +10,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{text, tz};
 
 const DOC: &str = "\
@@ -74,8 +75,6 @@ static AREA: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static SUBJECT_AREA: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)Network Maintenance\s*-\s*([^,]+,\s*[A-Za-z .]+?)(?:\s+[\d,-]+)?\s*$").ok()
 });
-static DEAR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
 static WORK_ORDER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\b\d+-\d+\b").ok());
 
 const US_STATES: &[(&str, &str, Tz)] = &[
@@ -252,17 +251,15 @@ fn parse_time(value: &str, local: Option<tz::Zone>, field: &'static str) -> Resu
         .ok_or_else(|| Error::bad_value(field, value, "time does not exist in zone"))
 }
 
+/// Subject and title words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["completed"]),
+];
+
 fn status_of(s: &str) -> Status {
-    let l = s.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("completed") {
-        Status::Completed
-    } else {
-        Status::Confirmed
-    }
+    words::first(s, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 fn impact_of(downtime: Option<&str>) -> Impact {
@@ -315,12 +312,7 @@ impl VendorParser for Cogent {
         m.stamp = email.date;
         m.summary = title.clone();
         m.status = status_of(&format!("{} {title}", email.subject));
-        m.account = DEAR
-            .as_ref()
-            .and_then(|r| r.captures(body))
-            .and_then(|c| c.get(1))
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default();
+        m.account = text::dear(body).map(str::to_string).unwrap_or_default();
         let area = AREA
             .as_ref()
             .and_then(|r| r.captures(body))

@@ -10,6 +10,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, ical, text};
 
 const DOC: &str = "\
@@ -80,46 +81,43 @@ static DURATION: LazyLock<Option<Regex>> =
 
 const FORMATS: &[&str] = &["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"];
 
+/// Subject words, first match wins.
+const SUBJECT_STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complete"]),
+    (Status::InProcess, &["started", "in progress", "commenced"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (
+        Status::Confirmed,
+        &["notification", "update", "reminder", "emergency", "urgent"],
+    ),
+];
+
 /// Status from the subject, `None` when it has no status word.
 pub fn subject_status(subject: &str) -> Option<Status> {
-    let l = subject.to_ascii_lowercase();
-    Some(if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("complete") {
-        Status::Completed
-    } else if l.contains("started") || l.contains("in progress") || l.contains("commenced") {
-        Status::InProcess
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("notification")
-        || l.contains("update")
-        || l.contains("reminder")
-        || l.contains("emergency")
-        || l.contains("urgent")
-    {
-        Status::Confirmed
-    } else {
-        return None;
-    })
+    words::first(subject, SUBJECT_STATUS_WORDS)
 }
+
+/// Body state-change sentences, first match wins.
+const BODY_STATUS_WORDS: Rules<Status> = &[
+    (
+        Status::Cancelled,
+        &["has been cancelled", "has been canceled"],
+    ),
+    (Status::Completed, &["has been completed"]),
+    (
+        Status::InProcess,
+        &["has started", "has commenced", "is in progress"],
+    ),
+    (
+        Status::Rescheduled,
+        &["has been rescheduled", "has been postponed"],
+    ),
+];
 
 /// Status from the body's state-change sentences.
 fn body_status(flat: &str) -> Status {
-    let l = flat.to_ascii_lowercase();
-    if l.contains("has been cancelled") || l.contains("has been canceled") {
-        Status::Cancelled
-    } else if l.contains("has been completed") {
-        Status::Completed
-    } else if l.contains("has started")
-        || l.contains("has commenced")
-        || l.contains("is in progress")
-    {
-        Status::InProcess
-    } else if l.contains("has been rescheduled") || l.contains("has been postponed") {
-        Status::Rescheduled
-    } else {
-        Status::Confirmed
-    }
+    words::first(flat, BODY_STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 fn time(s: &str, field: &'static str) -> Result<DateTime<Utc>> {

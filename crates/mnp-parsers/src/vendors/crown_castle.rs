@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use crate::helpers::html::{self, CellText, Table};
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text, tz};
 use chrono::{DateTime, Utc};
 use mnp_core::{
@@ -61,8 +62,6 @@ inventory::submit! {
     }
 }
 
-static DEAR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
 static TICKET: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\bCM\d{6,}\b").ok());
 
 const FORMATS: &[&str] = &[
@@ -71,25 +70,44 @@ const FORMATS: &[&str] = &[
     "%m/%d/%Y %I:%M:%S %p",
 ];
 
+/// Impact words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (
+        Impact::NoImpact,
+        &["no impact", "none expected", "non-service"],
+    ),
+    (Impact::Degraded, &["degrad", "latency"]),
+    (Impact::ReducedRedundancy, &["protect", "redundan"]),
+];
+
 /// Crown Castle's impact text as an impact.
 pub fn impact_of(s: &str) -> Option<Impact> {
-    let l = s.trim().to_ascii_lowercase();
-    if l.is_empty() {
+    if s.trim().is_empty() {
         None
-    } else if l == "none"
-        || l.contains("no impact")
-        || l.contains("none expected")
-        || l.contains("non-service")
-    {
+    } else if words::whole(s, &["none"]) {
         Some(Impact::NoImpact)
-    } else if l.contains("degrad") || l.contains("latency") {
-        Some(Impact::Degraded)
-    } else if l.contains("protect") || l.contains("redundan") {
-        Some(Impact::ReducedRedundancy)
     } else {
-        Some(Impact::Outage)
+        Some(words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage))
     }
 }
+
+/// Subject and notice sentence words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["postpone", "reschedul"]),
+    (
+        Status::Completed,
+        &[
+            "has been completed",
+            "completion notification",
+            "maintenance completed",
+        ],
+    ),
+    (
+        Status::InProcess,
+        &["has started", "in progress", "has begun"],
+    ),
+];
 
 /// Status from the notice sentence and subject.
 fn status_of(subject: &str, body: &str) -> Status {
@@ -100,21 +118,8 @@ fn status_of(subject: &str, body: &str) -> Status {
         .take_while(|l| !l.trim_start().starts_with("Ticket Number"))
         .take(15)
         .collect();
-    let s = format!("{subject}\n{}", head.join("\n")).to_ascii_lowercase();
-    if s.contains("cancel") {
-        Status::Cancelled
-    } else if s.contains("postpone") || s.contains("reschedul") {
-        Status::Rescheduled
-    } else if s.contains("has been completed")
-        || s.contains("completion notification")
-        || s.contains("maintenance completed")
-    {
-        Status::Completed
-    } else if s.contains("has started") || s.contains("in progress") || s.contains("has begun") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    let s = format!("{subject}\n{}", head.join("\n"));
+    words::first(&s, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// The window from the time-zone table: GMT row first, else the first row whose zone resolves.
@@ -158,14 +163,7 @@ fn window(tables: &[Table]) -> Result<Option<Window>> {
 
 impl VendorParser for CrownCastle {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = {
-            let h = email.html_text();
-            if h.trim().is_empty() {
-                email.text().to_string()
-            } else {
-                h
-            }
-        };
+        let body = text::html_text_or_plain(email);
         let id = text::label_value(&body, &["Ticket Number", "Ticket #"])
             .or_else(|| {
                 TICKET
@@ -181,14 +179,11 @@ impl VendorParser for CrownCastle {
         m.organizer = "fiberchangemgmt@crowncastle.com".into();
         m.stamp = email.date;
         m.status = status_of(&email.subject, &body);
-        m.account = DEAR
-            .as_ref()
-            .and_then(|r| r.captures(&body))
-            .and_then(|c| c.get(1))
-            .map(|a| a.as_str().to_string())
+        m.account = text::dear(&body)
             .filter(|a| {
                 !a.eq_ignore_ascii_case("customer") && !a.eq_ignore_ascii_case("valued customer")
             })
+            .map(str::to_string)
             .unwrap_or_default();
         m.summary = text::label_value(&body, &["Work Description"]).unwrap_or_default();
         let tables = html::email_tables(email, CellText::AsWritten);

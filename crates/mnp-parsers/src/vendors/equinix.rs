@@ -10,7 +10,8 @@ use mnp_core::{
 };
 use regex::Regex;
 
-use crate::helpers::{text, tz};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{maint, text, tz};
 
 const DOC: &str = "\
 # Routing
@@ -93,17 +94,6 @@ static BODY_ID: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"(?i)please reference\s+\[?([A-Z0-9][A-Z0-9_-]*\d[A-Z0-9_-]*)"));
 static SUBJECT_TAGS: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"(?i)^(?:\s*(?:(?:fwd?|fw|re|aw|wg)\s*:|\[[^\]]*\]))*\s*"));
-
-/// The text to read: the HTML rendering when there is HTML (its tables keep
-/// their cells), else the plain text.
-fn body(email: &Email) -> String {
-    let html = email.html_text();
-    if html.trim().is_empty() {
-        email.text().to_string()
-    } else {
-        html
-    }
-}
 
 fn month(s: &str) -> Option<u32> {
     let m = s.get(..3)?.to_ascii_lowercase();
@@ -358,22 +348,25 @@ fn assets(body: &str) -> Vec<(String, String)> {
     out
 }
 
+/// `IMPACT:` words, first match wins (Japanese notices say no impact as
+/// `影響はございません`).
+const IMPACT_WORDS: Rules<Impact> = &[
+    (
+        Impact::NoImpact,
+        &[
+            "no impact",
+            "not impact",
+            "no service impact",
+            "影響はございません",
+        ],
+    ),
+    (Impact::ReducedRedundancy, &["redundan", "resilien"]),
+    (Impact::Degraded, &["degrad", "latency", "packet loss"]),
+];
+
 /// The impact announced on the `IMPACT:` line.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact")
-        || l.contains("not impact")
-        || l.contains("no service impact")
-        || s.contains("影響はございません")
-    {
-        Impact::NoImpact
-    } else if l.contains("redundan") || l.contains("resilien") {
-        Impact::ReducedRedundancy
-    } else if l.contains("degrad") || l.contains("latency") || l.contains("packet loss") {
-        Impact::Degraded
-    } else {
-        Impact::Outage
-    }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// The subject without list tags and `Fwd:`/`RE:` prefixes.
@@ -383,6 +376,27 @@ fn clean_subject(subject: &str) -> String {
         None => subject.trim().to_string(),
     }
 }
+
+/// Intro sentence words, first match wins (the subject prefix decides first).
+const INTRO_STATUS_WORDS: Rules<Status> = &[
+    (
+        Status::Cancelled,
+        &["has been cancelled", "has been canceled"],
+    ),
+    (Status::Completed, &["been completed"]),
+    (
+        Status::Rescheduled,
+        &[
+            "has been rescheduled",
+            "has been postponed",
+            "has been extended",
+        ],
+    ),
+    (
+        Status::InProcess,
+        &["has commenced", "is now in progress", "has started"],
+    ),
+];
 
 /// Status from the subject prefix (`COMPLETED - ...`), else the intro sentence.
 pub fn status_of(subject: &str, intro: &str) -> Status {
@@ -410,29 +424,12 @@ pub fn status_of(subject: &str, intro: &str) -> Status {
     if has("STARTED") || has("COMMENCED") || prefix.contains("IN PROGRESS") {
         return Status::InProcess;
     }
-    let i = intro.to_ascii_lowercase();
-    if i.contains("has been cancelled") || i.contains("has been canceled") {
-        Status::Cancelled
-    } else if i.contains("been completed") {
-        Status::Completed
-    } else if i.contains("has been rescheduled")
-        || i.contains("has been postponed")
-        || i.contains("has been extended")
-    {
-        Status::Rescheduled
-    } else if i.contains("has commenced")
-        || i.contains("is now in progress")
-        || i.contains("has started")
-    {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(intro, INTRO_STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 impl VendorParser for Equinix {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = body(email);
+        let body = text::html_text_or_plain(email);
         let has_window = UTC_LINE.as_ref().is_some_and(|r| r.is_match(&body))
             || LOCAL_LINE.as_ref().is_some_and(|r| r.is_match(&body));
         let rows = assets(&body);
@@ -494,21 +491,11 @@ impl VendorParser for Equinix {
         m.stamp = email.date;
         m.summary = summary;
         m.organizer = "servicedesk@equinix.com".into();
-        if windows.is_empty() {
-            return Ok(vec![m]);
-        }
-        Ok(windows
-            .into_iter()
-            .map(|w| {
-                let mut one = m.clone();
-                one.window = Some(w);
-                one
-            })
-            .collect())
+        Ok(maint::per_window(m, windows))
     }
 
     fn claims(&self, email: &Email) -> bool {
-        let body = body(email).to_ascii_lowercase();
+        let body = text::html_text_or_plain(email).to_ascii_lowercase();
         body.contains("equinix")
             && (body.contains("service serial #")
                 || (body.contains("span:") && body.contains("utc:")))
@@ -516,6 +503,7 @@ impl VendorParser for Equinix {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, sheets, text};
 
 const DOC: &str = "\
@@ -72,20 +73,18 @@ pub fn impact_seconds(s: &str) -> Option<i64> {
     } else {
         3_600.0
     };
-    Some(count.checked_mul((amount * per).round() as i64)?)
+    count.checked_mul((amount * per).round() as i64)
 }
 
+/// Impact words, first match wins.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no impact", "no interruption", "none"]),
+    (Impact::Degraded, &["degrad"]),
+    (Impact::ReducedRedundancy, &["redundan"]),
+];
+
 fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact") || l.contains("no interruption") || l.contains("none") {
-        Impact::NoImpact
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else if l.contains("redundan") {
-        Impact::ReducedRedundancy
-    } else {
-        Impact::Outage
-    }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 impl VendorParser for FiberProvider {

@@ -8,9 +8,10 @@ use mnp_core::{
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
 
-use crate::helpers::{dates, tz};
+use crate::helpers::html::{self, CellText, Grid, Table};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{dates, maint, text, tz};
 
 const DOC: &str = "\
 # Routing
@@ -65,11 +66,7 @@ inventory::submit! {
 static SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:(?:RE|FW|FWD)\s*:\s*)*([A-Z]{2}\d{6,})\s*\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*([^|]*?)\s*(?:\|\s*(.*?)\s*)?$").ok()
 });
-static DEAR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
 static ZONE_IN_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\(([^)]+)\)").ok());
-static SEL_TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
-static SEL_TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
 
 const FORMATS: &[&str] = &[
     "%d-%b-%Y %H:%M",
@@ -81,94 +78,45 @@ const FORMATS: &[&str] = &[
     "%d/%m/%Y %H:%M",
 ];
 
-/// A table: (document index, table index in that document).
-type TableId = (usize, usize);
-
-/// Table rows of a document as (table, cells), cells whitespace-collapsed.
-/// Each row belongs to its nearest enclosing table.
-fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
-    let (Some(table_sel), Some(tr)) = (SEL_TABLE.as_ref(), SEL_TR.as_ref()) else {
-        return Vec::new();
-    };
-    let tables: Vec<ElementRef<'_>> = doc.select(table_sel).collect();
-    doc.select(tr)
-        .map(|row| {
-            let table = row
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .find(|e| e.value().name() == "table")
-                .and_then(|t| tables.iter().position(|x| *x == t))
-                .unwrap_or(usize::MAX);
-            let cells = row
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| {
-                    c.text()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect();
-            ((doc_index, table), cells)
-        })
-        .collect()
-}
-
-/// The header row matching `is_header` (by any cell) and the rows below it in
-/// the same table.
-fn table_below(
-    all: &[(TableId, Vec<String>)],
-    is_header: impl Fn(&str) -> bool,
-) -> Option<(Vec<String>, Vec<Vec<String>>)> {
-    let pos = all
-        .iter()
-        .position(|(_, cells)| cells.iter().any(|c| is_header(c)))?;
-    let (table, header) = all.get(pos)?;
-    let body = all
-        .iter()
-        .skip(pos + 1)
-        .take_while(|(t, _)| t == table)
-        .map(|(_, cells)| cells.clone())
-        .filter(|cells| cells.iter().any(|c| !c.is_empty()))
-        .collect();
-    Some((header.clone(), body))
+/// The first row (in document order) with a cell matching `is_header`, and
+/// the rows right below it in the same table.
+fn table_below(runs: &[Table], is_header: impl Fn(&str) -> bool) -> Option<Grid<'_>> {
+    runs.iter().find_map(|t| t.grid_by(&is_header))
 }
 
 fn col(header: &[String], want: impl Fn(&str) -> bool) -> Option<usize> {
     header.iter().position(|h| want(&h.to_ascii_lowercase()))
 }
 
+/// GCX impact words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no impact", "no service impact"]),
+    (
+        Impact::ReducedRedundancy,
+        &["at risk", "redundan", "resilien"],
+    ),
+    (Impact::Degraded, &["degrad"]),
+];
+
+/// Subject kind words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["complete"]),
+    (Status::InProcess, &["start", "progress"]),
+];
+
 /// A GCX impact word as an [`Impact`].
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact") || l.contains("no service impact") || l.trim() == "none" {
-        Impact::NoImpact
-    } else if l.contains("at risk") || l.contains("redundan") || l.contains("resilien") {
-        Impact::ReducedRedundancy
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else {
-        Impact::Outage
+    if words::whole(s, &["none"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// The subject's kind word as a [`Status`].
 pub fn status_of(kind: &str) -> Status {
-    let l = kind.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("complete") {
-        Status::Completed
-    } else if l.contains("start") || l.contains("progress") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(kind, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 fn parse_time(s: &str, header: &str, field: &'static str) -> Result<DateTime<Utc>> {
@@ -181,22 +129,20 @@ fn parse_time(s: &str, header: &str, field: &'static str) -> Result<DateTime<Utc
 }
 
 /// Windows of the schedule table: (primary start, primary end) per row.
-fn table_windows(all: &[(TableId, Vec<String>)]) -> Result<Vec<Window>> {
-    let Some((header, body)) =
-        table_below(all, |c| c.to_ascii_lowercase().contains("primary start"))
-    else {
+fn table_windows(runs: &[Table]) -> Result<Vec<Window>> {
+    let Some(grid) = table_below(runs, |c| c.to_ascii_lowercase().contains("primary start")) else {
         return Ok(Vec::new());
     };
     let (Some(bi), Some(ei)) = (
-        col(&header, |h| h.contains("primary start")),
-        col(&header, |h| h.contains("primary end")),
+        col(grid.header, |h| h.contains("primary start")),
+        col(grid.header, |h| h.contains("primary end")),
     ) else {
         return Ok(Vec::new());
     };
-    let bh = header.get(bi).map(String::as_str).unwrap_or("");
-    let eh = header.get(ei).map(String::as_str).unwrap_or("");
+    let bh = grid.header.get(bi).map(String::as_str).unwrap_or("");
+    let eh = grid.header.get(ei).map(String::as_str).unwrap_or("");
     let mut out = Vec::new();
-    for row in body {
+    for row in grid.rows {
         let (Some(b), Some(e)) = (row.get(bi), row.get(ei)) else {
             continue;
         };
@@ -225,16 +171,16 @@ fn subject_window(s: &str) -> Result<Option<Window>> {
     )?))
 }
 
-fn circuits(all: &[(TableId, Vec<String>)], default: Impact) -> Vec<CircuitImpact> {
-    let Some((header, body)) = table_below(all, |c| c.eq_ignore_ascii_case("Service ID")) else {
+fn circuits(runs: &[Table], default: Impact) -> Vec<CircuitImpact> {
+    let Some(grid) = table_below(runs, |c| c.eq_ignore_ascii_case("Service ID")) else {
         return Vec::new();
     };
-    let Some(ci) = col(&header, |h| h == "service id") else {
+    let Some(ci) = col(grid.header, |h| h == "service id") else {
         return Vec::new();
     };
-    let ii = col(&header, |h| h.contains("impact"));
+    let ii = col(grid.header, |h| h.contains("impact"));
     let mut out: Vec<CircuitImpact> = Vec::new();
-    for row in body {
+    for row in grid.rows {
         let Some(id) = row.get(ci).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
             continue;
         };
@@ -260,13 +206,8 @@ fn circuits(all: &[(TableId, Vec<String>)], default: Impact) -> Vec<CircuitImpac
 impl VendorParser for GlobalCloudXchange {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
         let subject = SUBJECT.as_ref().and_then(|r| r.captures(&email.subject));
-        let all: Vec<_> = email
-            .html_docs()
-            .iter()
-            .enumerate()
-            .flat_map(|(i, d)| rows(i, d))
-            .collect();
-        let has_services = table_below(&all, |c| c.eq_ignore_ascii_case("Service ID")).is_some();
+        let runs = html::email_runs(email, CellText::Spaced);
+        let has_services = table_below(&runs, |c| c.eq_ignore_ascii_case("Service ID")).is_some();
         let Some(subject) = subject else {
             if has_services {
                 return Err(Error::MissingField {
@@ -283,39 +224,23 @@ impl VendorParser for GlobalCloudXchange {
         m.status = status_of(get(2));
         m.summary = get(4).to_string();
         m.stamp = email.date;
-        m.account = DEAR
-            .as_ref()
-            .and_then(|r| r.captures(body))
-            .and_then(|c| c.get(1))
-            .map(|g| g.as_str().trim().to_string())
+        m.account = text::dear(body)
+            .map(|name| name.trim().to_string())
             .unwrap_or_default();
         let body_impact = body
             .lines()
             .find_map(|l| l.trim().strip_prefix("Impact:"))
             .map(impact_of)
             .unwrap_or(Impact::Outage);
-        m.circuits = circuits(&all, body_impact);
+        m.circuits = circuits(&runs, body_impact);
         if m.circuits.is_empty() && m.status != Status::Cancelled {
             return Err(Error::MissingField { field: "circuits" });
         }
-        let mut windows = table_windows(&all)?;
+        let mut windows = table_windows(&runs)?;
         if windows.is_empty() {
             windows.extend(subject_window(get(5))?);
         }
-        if windows.is_empty() {
-            if m.status == Status::Cancelled {
-                return Ok(vec![m]);
-            }
-            return Err(Error::MissingField { field: "window" });
-        }
-        Ok(windows
-            .into_iter()
-            .map(|w| {
-                let mut x = m.clone();
-                x.window = Some(w);
-                x
-            })
-            .collect())
+        maint::per_window_or_cancelled(m, windows)
     }
 
     fn claims(&self, email: &Email) -> bool {

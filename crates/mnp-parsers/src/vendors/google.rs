@@ -8,7 +8,8 @@ use mnp_core::{
 };
 use regex::Regex;
 
-use crate::helpers::{dates, tz};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
 # Routing
@@ -66,25 +67,30 @@ static SESSION: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"Google Neighbor Address\(es\):\s*([0-9A-Fa-f:.]+)\s+Peer Neighbor Address\(es\):\s*([0-9A-Fa-f:.]+)").ok()
 });
 
+/// Subject tag words, first match wins.
+const TAG_STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul"]),
+    (Status::Completed, &["complete"]),
+    (Status::InProcess, &["start", "progress"]),
+    (
+        Status::Confirmed,
+        &["schedul", "update", "remind", "emergency"],
+    ),
+];
+
+/// Body state-change sentences, first match wins.
+const BODY_STATUS_WORDS: Rules<Status> = &[
+    (
+        Status::Cancelled,
+        &["has been cancelled", "has been canceled"],
+    ),
+    (Status::Completed, &["has been completed"]),
+    (Status::Rescheduled, &["has been rescheduled"]),
+];
+
 fn status_of_tag(tag: &str) -> Option<Status> {
-    let t = tag.to_ascii_lowercase();
-    Some(if t.contains("cancel") {
-        Status::Cancelled
-    } else if t.contains("reschedul") {
-        Status::Rescheduled
-    } else if t.contains("complete") {
-        Status::Completed
-    } else if t.contains("start") || t.contains("progress") {
-        Status::InProcess
-    } else if t.contains("schedul")
-        || t.contains("update")
-        || t.contains("remind")
-        || t.contains("emergency")
-    {
-        Status::Confirmed
-    } else {
-        return None;
-    })
+    words::first(tag, TAG_STATUS_WORDS)
 }
 
 fn status_of(subject: &str, flat: &str) -> Status {
@@ -96,28 +102,16 @@ fn status_of(subject: &str, flat: &str) -> Status {
     {
         return s;
     }
-    let l = flat.to_ascii_lowercase();
-    if l.contains("has been cancelled") || l.contains("has been canceled") {
-        Status::Cancelled
-    } else if l.contains("has been completed") {
-        Status::Completed
-    } else if l.contains("has been rescheduled") {
-        Status::Rescheduled
-    } else {
-        Status::Confirmed
-    }
+    words::first(flat, BODY_STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// The notice text with all whitespace collapsed: the HTML rendering when the
 /// mail has HTML, else the plain text.
 fn flat_text(email: &Email) -> String {
-    let html = email.html_text();
-    let src = if html.trim().is_empty() {
-        email.text().to_string()
-    } else {
-        html
-    };
-    src.split_whitespace().collect::<Vec<_>>().join(" ")
+    text::html_text_or_plain(email)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl VendorParser for Google {

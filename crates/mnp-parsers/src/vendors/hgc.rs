@@ -8,7 +8,8 @@ use mnp_core::{
 };
 
 use crate::helpers::html::{self, CellText};
-use crate::helpers::{dates, tz};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{dates, maint, tz};
 
 const DOC: &str = "\
 # Routing
@@ -92,38 +93,38 @@ fn text_rows(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Subject tag and intro words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complet", "finished"]),
+    (Status::Rescheduled, &["reschedul", "postpone", "revised"]),
+    (Status::InProcess, &["in progress", "started"]),
+];
+
 /// Status from the subject and the intro.
-pub fn status_of(words: &str) -> Status {
-    let l = words.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("complet") || l.contains("finished") {
-        Status::Completed
-    } else if l.contains("reschedul") || l.contains("postpone") || l.contains("revised") {
-        Status::Rescheduled
-    } else if l.contains("in progress") || l.contains("started") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+pub fn status_of(text: &str) -> Status {
+    words::first(text, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
+
+/// `Service Impact` words, first match wins; a plain `nil` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (
+        Impact::NoImpact,
+        &["no impact", "no service impact", "not be affected"],
+    ),
+    (
+        Impact::ReducedRedundancy,
+        &["redundan", "resilien", "at risk"],
+    ),
+    (Impact::Degraded, &["degrad"]),
+];
 
 /// Impact of a `Service Impact` text.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact")
-        || l.contains("no service impact")
-        || l.contains("not be affected")
-        || l.trim() == "nil"
-    {
-        Impact::NoImpact
-    } else if l.contains("redundan") || l.contains("resilien") || l.contains("at risk") {
-        Impact::ReducedRedundancy
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else {
-        Impact::Outage
+    if words::whole(s, &["nil"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 fn time(s: &str, field: &'static str) -> Result<DateTime<Utc>> {
@@ -204,22 +205,15 @@ impl VendorParser for Hgc {
                     }
                 },
             };
-        if starts.is_empty() && ends.is_empty() {
-            if base.status == Status::Cancelled {
-                return Ok(vec![base]);
-            }
-            return Err(Error::MissingField { field: "window" });
-        }
         if starts.len() != ends.len() {
             return Err(Error::MissingField { field: "window" });
         }
-        let mut out = Vec::new();
-        for (b, e) in starts.iter().zip(ends.iter()) {
-            let mut m = base.clone();
-            m.window = Some(Window::new(time(b, "begin")?, time(e, "end")?)?);
-            out.push(m);
-        }
-        Ok(out)
+        let windows = starts
+            .iter()
+            .zip(ends.iter())
+            .map(|(b, e)| Window::new(time(b, "begin")?, time(e, "end")?))
+            .collect::<Result<Vec<_>>>()?;
+        maint::per_window_or_cancelled(base, windows)
     }
 
     fn claims(&self, email: &Email) -> bool {

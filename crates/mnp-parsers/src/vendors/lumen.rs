@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use crate::helpers::html::{self, CellText, Table};
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text};
 use chrono::{DateTime, Utc};
 use mnp_core::{
@@ -96,58 +97,50 @@ struct Row {
     status: String,
 }
 
+/// `Impact Type` words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no impact", "no expected impact"]),
+    (Impact::Degraded, &["degrad", "latency"]),
+    (Impact::ReducedRedundancy, &["redundan", "protect"]),
+];
+
 /// Lumen's `Impact Type` cell as an impact.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact") || l.contains("no expected impact") || l.trim() == "none" {
-        Impact::NoImpact
-    } else if l.contains("degrad") || l.contains("latency") {
-        Impact::Degraded
-    } else if l.contains("redundan") || l.contains("protect") {
-        Impact::ReducedRedundancy
-    } else {
-        Impact::Outage
+    if words::whole(s, &["none"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
+
+/// Row `Status` words, first match wins (`not completed` is a cancellation).
+const ROW_STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["not completed", "cancel"]),
+    (Status::Completed, &["completed", "complete"]),
+    (Status::Rescheduled, &["alternate", "postpone", "reschedul"]),
+    (Status::InProcess, &["progress", "started", "begun"]),
+    (Status::Confirmed, &["scheduled", "confirmed"]),
+];
 
 /// A row `Status` cell as a status (None when empty or unknown).
 fn row_status(s: &str) -> Option<Status> {
-    let l = s.to_ascii_lowercase();
-    if l.contains("not completed") || l.contains("cancel") {
-        Some(Status::Cancelled)
-    } else if l.contains("completed") || l.contains("complete") {
-        Some(Status::Completed)
-    } else if l.contains("alternate") || l.contains("postpone") || l.contains("reschedul") {
-        Some(Status::Rescheduled)
-    } else if l.contains("progress") || l.contains("started") || l.contains("begun") {
-        Some(Status::InProcess)
-    } else if l.contains("scheduled") || l.contains("confirmed") {
-        Some(Status::Confirmed)
-    } else {
-        None
-    }
+    words::first(s, ROW_STATUS_WORDS)
 }
+
+/// `Updates:` event words, first match wins.
+const UPDATE_STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["postpone", "reschedul"]),
+    (Status::Completed, &["has ended", "completed"]),
+    (
+        Status::InProcess,
+        &["has begun", "has started", "extended", "in progress"],
+    ),
+    (Status::Confirmed, &["is scheduled", "has been scheduled"]),
+];
 
 /// An `Updates:` event text as a status.
 fn update_status(s: &str) -> Option<Status> {
-    let l = s.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Some(Status::Cancelled)
-    } else if l.contains("postpone") || l.contains("reschedul") {
-        Some(Status::Rescheduled)
-    } else if l.contains("has ended") || l.contains("completed") {
-        Some(Status::Completed)
-    } else if l.contains("has begun")
-        || l.contains("has started")
-        || l.contains("extended")
-        || l.contains("in progress")
-    {
-        Some(Status::InProcess)
-    } else if l.contains("is scheduled") || l.contains("has been scheduled") {
-        Some(Status::Confirmed)
-    } else {
-        None
-    }
+    words::first(s, UPDATE_STATUS_WORDS)
 }
 
 /// The newest `Updates:` line: (timestamp, event text).
@@ -263,43 +256,36 @@ fn blocks(email: &Email) -> Result<Vec<Block>> {
     Ok(out)
 }
 
+/// Words of the prose after `Customer Impact`, first match wins.
+const PROSE_STATUS_WORDS: Rules<Status> = &[
+    (Status::Completed, &["completed successfully"]),
+    (Status::Rescheduled, &["alternate night"]),
+    (
+        Status::Cancelled,
+        &["has been cancelled", "has been canceled"],
+    ),
+];
+
 fn prose_status(body: &str) -> Option<Status> {
     let l = body.to_ascii_lowercase();
     let impact = l.split("customer impact").nth(1).unwrap_or("");
-    if impact.contains("completed successfully") {
-        Some(Status::Completed)
-    } else if impact.contains("alternate night") {
-        Some(Status::Rescheduled)
-    } else if impact.contains("has been cancelled") || impact.contains("has been canceled") {
-        Some(Status::Cancelled)
-    } else {
-        None
-    }
+    words::first(impact, PROSE_STATUS_WORDS)
 }
 
+/// Subject words, first match wins.
+const SUBJECT_STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complete"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+];
+
 fn subject_status(subject: &str) -> Option<Status> {
-    let l = subject.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Some(Status::Cancelled)
-    } else if l.contains("complete") {
-        Some(Status::Completed)
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Some(Status::Rescheduled)
-    } else {
-        None
-    }
+    words::first(subject, SUBJECT_STATUS_WORDS)
 }
 
 impl VendorParser for Lumen {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = {
-            let h = email.html_text();
-            if h.trim().is_empty() {
-                email.text().to_string()
-            } else {
-                h
-            }
-        };
+        let body = text::html_text_or_plain(email);
         let Some(id) = HEADING
             .as_ref()
             .and_then(|r| r.captures(&body))

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
@@ -61,46 +62,52 @@ static ID_SENTENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)([^.\n]*\bmaintenance\s*\(\s*([A-Za-z0-9][A-Za-z0-9_./-]*)\s*\)[^.\n]*)").ok()
 });
 
+/// Words of the sentence that names the maintenance, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (
+        Status::Completed,
+        &["been completed", "is complete", "has completed"],
+    ),
+    (
+        Status::Rescheduled,
+        &["reschedul", "postpone", "amended", "updated"],
+    ),
+    (
+        Status::InProcess,
+        &["commenced", "in progress", "has started"],
+    ),
+];
+
 /// Status from the sentence that names the maintenance.
 pub fn status_of(sentence: &str) -> Status {
-    let s = sentence.to_ascii_lowercase();
-    if s.contains("cancel") {
-        Status::Cancelled
-    } else if s.contains("been completed")
-        || s.contains("is complete")
-        || s.contains("has completed")
-    {
-        Status::Completed
-    } else if s.contains("reschedul")
-        || s.contains("postpone")
-        || s.contains("amended")
-        || s.contains("updated")
-    {
-        Status::Rescheduled
-    } else if s.contains("commenced") || s.contains("in progress") || s.contains("has started") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(sentence, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
+
+/// Impact words of the notice text, first match wins.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (
+        Impact::NoImpact,
+        &[
+            "no impact",
+            "no service impact",
+            "non-service impacting",
+            "not be service impacting",
+        ],
+    ),
+    (
+        Impact::ReducedRedundancy,
+        &[
+            "loss of redundancy",
+            "reduced redundancy",
+            "without redundancy",
+        ],
+    ),
+];
 
 /// Impact from the notice text.
 pub fn impact_of(text: &str) -> Impact {
-    let t = text.to_ascii_lowercase();
-    if t.contains("no impact")
-        || t.contains("no service impact")
-        || t.contains("non-service impacting")
-        || t.contains("not be service impacting")
-    {
-        Impact::NoImpact
-    } else if t.contains("loss of redundancy")
-        || t.contains("reduced redundancy")
-        || t.contains("without redundancy")
-    {
-        Impact::ReducedRedundancy
-    } else {
-        Impact::Outage
-    }
+    words::first(text, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// Service ids from the `Service ID` column of the services table.
@@ -201,6 +208,7 @@ impl VendorParser for Megaport {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text};
 
 const DOC: &str = "\
@@ -75,29 +76,29 @@ fn subject_fields(subject: &str) -> Vec<String> {
         .collect()
 }
 
+/// Subject kind words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["complete"]),
+];
+
+/// Body sentences that say there is no impact.
+const IMPACT_WORDS: Rules<Impact> = &[(
+    Impact::NoImpact,
+    &[
+        "no impact is expected",
+        "not expected to experience",
+        "no service impact",
+    ],
+)];
+
 fn status_of(kind: &str) -> Status {
-    let l = kind.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("complete") {
-        Status::Completed
-    } else {
-        Status::Confirmed
-    }
+    words::first(kind, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 fn impact_of(body: &str) -> Impact {
-    let l = body.to_ascii_lowercase();
-    if l.contains("no impact is expected")
-        || l.contains("not expected to experience")
-        || l.contains("no service impact")
-    {
-        Impact::NoImpact
-    } else {
-        Impact::Outage
-    }
+    words::first(body, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 impl VendorParser for Momentum {

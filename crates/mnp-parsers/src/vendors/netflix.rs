@@ -10,6 +10,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, tz};
 
 const DOC: &str = "\
@@ -68,18 +69,16 @@ static DOWNTIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:expected\s+)?downtime\s+will\s+be\s+(?:approximately\s+|about\s+|up\s+to\s+)?(\d+)\s*(minutes?|mins?|hours?|hrs?)").ok()
 });
 
+/// Status words of the subject and the maintenance sentence, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel", "no longer be performing"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["complete"]),
+];
+
 /// Status words of the subject and the maintenance sentence.
 fn status_of(s: &str) -> Status {
-    let l = s.to_ascii_lowercase();
-    if l.contains("cancel") || l.contains("no longer be performing") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("complete") {
-        Status::Completed
-    } else {
-        Status::Confirmed
-    }
+    words::first(s, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// Minutes in a `60 minutes` / `2 hours` downtime.

@@ -9,6 +9,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text, tz};
 use crate::vendors::bcop;
 
@@ -68,38 +69,35 @@ static DURATION: LazyLock<Option<Regex>> =
 static HINT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)\(\s*(dd/mm/yyyy|mm/dd/yyyy)\s*\)").ok());
 
+/// Subject stage words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complet"]),
+    (
+        Status::Rescheduled,
+        &["reschedul", "amend", "postpone", "revised"],
+    ),
+    (Status::InProcess, &["commence", "started", "in progress"]),
+];
+
 /// Status from the subject's stage word.
 pub fn status_of(subject: &str) -> Status {
-    let l = subject.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("complet") {
-        Status::Completed
-    } else if l.contains("reschedul")
-        || l.contains("amend")
-        || l.contains("postpone")
-        || l.contains("revised")
-    {
-        Status::Rescheduled
-    } else if l.contains("commence") || l.contains("started") || l.contains("in progress") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(subject, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
+
+/// `Impact :` words, first match wins; a plain `nil` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no impact", "no service impact"]),
+    (Impact::ReducedRedundancy, &["redundan", "resilien"]),
+    (Impact::Degraded, &["degrad"]),
+];
 
 /// Impact of the `Impact :` text.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact") || l.contains("no service impact") || l.trim() == "nil" {
-        Impact::NoImpact
-    } else if l.contains("redundan") || l.contains("resilien") {
-        Impact::ReducedRedundancy
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else {
-        Impact::Outage
+    if words::whole(s, &["nil"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// The window of a `Date Time :` value.
@@ -245,6 +243,7 @@ impl VendorParser for Pccw {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -8,6 +8,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text};
 
 const DOC: &str = "\
@@ -70,50 +71,40 @@ static ACCOUNT: LazyLock<Option<Regex>> =
 static SUBJECT_TT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)\bTT\s*#\s*(\w+)").ok());
 
-fn body(email: &Email) -> String {
-    if email.html_sources().is_empty() {
-        email.text().to_string()
-    } else {
-        email.html_text()
-    }
-}
+/// `Be advised that ...` words, first match wins (rescheduling words before
+/// `cancel`).
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complete", "finished"]),
+    (Status::InProcess, &["started", "in progress"]),
+];
 
 /// Status from the notice wording.
 pub fn status_of(body: &str) -> Status {
     let advised = body
         .lines()
         .find(|l| l.to_ascii_lowercase().contains("be advised"))
-        .unwrap_or(body)
-        .to_ascii_lowercase();
-    if advised.contains("reschedul") || advised.contains("postpone") {
-        Status::Rescheduled
-    } else if advised.contains("cancel") {
-        Status::Cancelled
-    } else if advised.contains("complete") || advised.contains("finished") {
-        Status::Completed
-    } else if advised.contains("started") || advised.contains("in progress") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+        .unwrap_or(body);
+    words::first(advised, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
+
+/// `Service Impact:` words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (
+        Impact::NoImpact,
+        &["no impact", "no service impact", "non-service"],
+    ),
+    (Impact::Degraded, &["degrad"]),
+    (Impact::ReducedRedundancy, &["redundan", "at risk"]),
+];
 
 /// Impact of a `Service Impact:` text.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact")
-        || l.contains("no service impact")
-        || l.contains("non-service")
-        || l.trim() == "none"
-    {
-        Impact::NoImpact
-    } else if l.contains("degrad") {
-        Impact::Degraded
-    } else if l.contains("redundan") || l.contains("at risk") {
-        Impact::ReducedRedundancy
-    } else {
-        Impact::Outage
+    if words::whole(s, &["none"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// A circuit id without the U+FFFD / NBSP debris and punctuation around it.
@@ -125,7 +116,7 @@ fn clean_id(s: &str) -> &str {
 
 impl VendorParser for Seaborn {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = body(email);
+        let body = text::html_body_or_plain(email);
         let start = text::label_value(
             &body,
             &["Start date/time", "Start date / time", "Start time"],
@@ -213,6 +204,7 @@ impl VendorParser for Seaborn {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

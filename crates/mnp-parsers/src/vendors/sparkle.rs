@@ -10,6 +10,7 @@ use mnp_core::{
 use regex::Regex;
 
 use crate::helpers::html::{self, CellText};
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, tz};
 
 const DOC: &str = "\
@@ -87,20 +88,17 @@ fn rows(email: &Email) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Subject, maintenance type and intro words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Completed, &["complet", "finished"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::InProcess, &["in progress", "started"]),
+];
+
 /// Status from the subject, the maintenance type and the intro text.
-pub fn status_of(words: &str) -> Status {
-    let l = words.to_ascii_lowercase();
-    if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("complet") || l.contains("finished") {
-        Status::Completed
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("in progress") || l.contains("started") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+pub fn status_of(text: &str) -> Status {
+    words::first(text, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// A `Start/End Date/Time (<zone>) <tag>` label split into (is_start, zone, tag).

@@ -9,6 +9,7 @@ use mnp_core::{
 };
 use regex::Regex;
 
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, text, tz};
 
 const DOC: &str = "\
@@ -75,30 +76,18 @@ static WINDOW_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?im)^\s*Activity Window\s*\(([^)]*)\)\s*[:\t ]\s*(.+?)\s*$").ok()
 });
 
-fn body(email: &Email) -> String {
-    if email.html_sources().is_empty() {
-        email.text().to_string()
-    } else {
-        email.html_text()
-    }
-}
+/// `Activity Status` / subject status words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel"]),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["complet", "closed"]),
+    (Status::InProcess, &["progress", "started"]),
+    (Status::Confirmed, &["schedul", "reminder", "confirm"]),
+];
 
 /// Status from an `Activity Status` value or the subject's status field.
 pub fn status_of(s: &str) -> Option<Status> {
-    let l = s.to_ascii_lowercase();
-    Some(if l.contains("cancel") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("complet") || l.contains("closed") {
-        Status::Completed
-    } else if l.contains("progress") || l.contains("started") {
-        Status::InProcess
-    } else if l.contains("schedul") || l.contains("reminder") || l.contains("confirm") {
-        Status::Confirmed
-    } else {
-        return None;
-    })
+    words::first(s, STATUS_WORDS)
 }
 
 /// Seconds of an `8 Days 23 Hours 58 Minutes` duration (None when nothing is read).
@@ -147,7 +136,7 @@ fn window(body: &str) -> Result<Option<Window>> {
 
 impl VendorParser for Tata {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = body(email);
+        let body = text::html_body_or_plain(email);
         let subj = SUBJECT.as_ref().and_then(|r| r.captures(&email.subject));
         let subj_field = |i| {
             subj.as_ref()
@@ -228,6 +217,7 @@ impl VendorParser for Tata {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -10,7 +10,8 @@ use mnp_core::{
 use regex::Regex;
 use scraper::{ElementRef, Node, Selector};
 
-use crate::helpers::{dates, tz};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{dates, maint, tz};
 use crate::vendors::bcop;
 
 const DOC: &str = "\
@@ -89,24 +90,20 @@ fn field(text: &str, label: &str) -> Option<String> {
     })
 }
 
+/// Notice title words, first match wins.
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel", "withdraw"]),
+    (Status::Completed, &["complet"]),
+    (
+        Status::Rescheduled,
+        &["amend", "reschedul", "postpone", "update"],
+    ),
+    (Status::InProcess, &["commenc", "in progress", "started"]),
+];
+
 /// Status from the notice title.
 pub fn status_of(title: &str) -> Status {
-    let t = title.to_ascii_lowercase();
-    if t.contains("cancel") || t.contains("withdraw") {
-        Status::Cancelled
-    } else if t.contains("complet") {
-        Status::Completed
-    } else if t.contains("amend")
-        || t.contains("reschedul")
-        || t.contains("postpone")
-        || t.contains("update")
-    {
-        Status::Rescheduled
-    } else if t.contains("commenc") || t.contains("in progress") || t.contains("started") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(title, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// Impact from the `Service Impacting` line and the `Expected Impact` text.
@@ -289,17 +286,7 @@ fn parse_html(email: &Email) -> Result<Vec<Maintenance>> {
         })
         .unwrap_or_else(|| title.to_string());
     m.organizer = "gpen@team.telstra.com".into();
-    if windows.is_empty() {
-        return Ok(vec![m]);
-    }
-    Ok(windows
-        .into_iter()
-        .map(|w| {
-            let mut one = m.clone();
-            one.window = Some(w);
-            one
-        })
-        .collect())
+    Ok(maint::per_window(m, windows))
 }
 
 /// The text after `label` up to the first of `ends` (or the end).

@@ -70,11 +70,7 @@ fn fold(s: &str) -> String {
 }
 
 fn body(email: &Email) -> String {
-    if email.html_sources().is_empty() {
-        fold(email.text())
-    } else {
-        fold(&email.html_text())
-    }
+    fold(&text::html_body_or_plain(email))
 }
 
 /// Status from the banner and intro.

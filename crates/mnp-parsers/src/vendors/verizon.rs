@@ -7,9 +7,10 @@ use mnp_core::{
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
 
-use crate::helpers::{dates, text};
+use crate::helpers::html::{self, CellText};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{dates, maint, text};
 
 const DOC: &str = "\
 # Routing
@@ -60,12 +61,8 @@ inventory::submit! {
     }
 }
 
-static DEAR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*Dear\s+(.+?)\s*,").ok());
 static DOWNTIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(minute|min|hour|hr|day)").ok());
-static SEL_TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
-static SEL_TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
 
 const FORMATS: &[&str] = &[
     "%b %d %Y %H:%M",
@@ -76,71 +73,18 @@ const FORMATS: &[&str] = &[
     "%Y-%m-%d %H:%M",
 ];
 
-/// A table: (document index, table index in that document).
-type TableId = (usize, usize);
-
-/// Table rows of a document as (table, cells), cells whitespace-collapsed.
-/// Each row belongs to its nearest enclosing table.
-fn rows(doc_index: usize, doc: &Html) -> Vec<(TableId, Vec<String>)> {
-    let (Some(table_sel), Some(tr)) = (SEL_TABLE.as_ref(), SEL_TR.as_ref()) else {
-        return Vec::new();
-    };
-    let tables: Vec<ElementRef<'_>> = doc.select(table_sel).collect();
-    doc.select(tr)
-        .map(|row| {
-            let table = row
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .find(|e| e.value().name() == "table")
-                .and_then(|t| tables.iter().position(|x| *x == t))
-                .unwrap_or(usize::MAX);
-            let cells = row
-                .children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .map(|c| {
-                    c.text()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect();
-            ((doc_index, table), cells)
-        })
-        .collect()
-}
-
-/// Circuit ids from the table whose header row has a `Circuit ID` cell.
+/// Circuit ids from the rows right below the first header row (in document
+/// order) with a `Circuit ID` cell, in the same table.
 fn html_circuits(email: &Email) -> Vec<String> {
-    let all: Vec<_> = email
-        .html_docs()
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| rows(i, d))
-        .collect();
-    let Some(pos) = all
-        .iter()
-        .position(|(_, cells)| cells.iter().any(|c| c.eq_ignore_ascii_case("Circuit ID")))
-    else {
-        return Vec::new();
-    };
-    let Some((table, header)) = all.get(pos) else {
-        return Vec::new();
-    };
-    let Some(ci) = header
-        .iter()
-        .position(|c| c.eq_ignore_ascii_case("Circuit ID"))
-    else {
+    let runs = html::email_runs(email, CellText::Spaced);
+    let Some(grid) = runs.iter().find_map(|t| t.grid("Circuit ID")) else {
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();
-    for (_, cells) in all.iter().skip(pos + 1).take_while(|(t, _)| t == table) {
-        let Some(id) = cells
-            .get(ci)
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty() && !s.starts_with("---"))
+    for row in grid.rows {
+        let Some(id) = grid
+            .cell(row, "Circuit ID")
+            .filter(|s| !s.starts_with("---"))
         else {
             continue;
         };
@@ -168,20 +112,20 @@ fn text_circuits(body: &str) -> Vec<String> {
         .collect()
 }
 
+/// `Attention:` words, first match wins (`not completed` before `completed`).
+const STATUS_WORDS: Rules<Status> = &[
+    (
+        Status::Cancelled,
+        &["cancel", "not completed", "not be performed"],
+    ),
+    (Status::Rescheduled, &["reschedul", "postpone"]),
+    (Status::Completed, &["completed"]),
+    (Status::InProcess, &["started", "in progress"]),
+];
+
 /// Status from the `Attention:` paragraph(s).
 pub fn status_of(attention: &str) -> Status {
-    let l = attention.to_ascii_lowercase();
-    if l.contains("cancel") || l.contains("not completed") || l.contains("not be performed") {
-        Status::Cancelled
-    } else if l.contains("reschedul") || l.contains("postpone") {
-        Status::Rescheduled
-    } else if l.contains("completed") {
-        Status::Completed
-    } else if l.contains("started") || l.contains("in progress") {
-        Status::InProcess
-    } else {
-        Status::Confirmed
-    }
+    words::first(attention, STATUS_WORDS).unwrap_or(Status::Confirmed)
 }
 
 /// Seconds in `15 Minute(s)`, `5 Hour(s)`, `7 Hours`.
@@ -226,11 +170,8 @@ impl VendorParser for Verizon {
             .map(|f| f.address.clone())
             .unwrap_or_else(|| "NO-REPLY-sched-maint@EMEA.verizonbusiness.com".into());
         m.maintenance_id = id;
-        m.account = DEAR
-            .as_ref()
-            .and_then(|r| r.captures(body))
-            .and_then(|c| c.get(1))
-            .map(|g| g.as_str().trim().to_string())
+        m.account = text::dear(body)
+            .map(|name| name.trim().to_string())
             .unwrap_or_default();
         let attention: Vec<&str> = body
             .lines()
@@ -272,20 +213,7 @@ impl VendorParser for Verizon {
                 windows.push(w);
             }
         }
-        if windows.is_empty() {
-            if m.status == Status::Cancelled {
-                return Ok(vec![m]);
-            }
-            return Err(Error::MissingField { field: "window" });
-        }
-        Ok(windows
-            .into_iter()
-            .map(|w| {
-                let mut x = m.clone();
-                x.window = Some(w);
-                x
-            })
-            .collect())
+        maint::per_window_or_cancelled(m, windows)
     }
 
     fn claims(&self, email: &Email) -> bool {

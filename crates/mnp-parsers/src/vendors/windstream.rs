@@ -10,6 +10,7 @@ use regex::Regex;
 use scraper::Selector;
 
 use crate::helpers::html::{self, CellText};
+use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, tz};
 
 const DOC: &str = "\
@@ -89,40 +90,37 @@ fn titles(email: &Email) -> String {
         .join(" ")
 }
 
+/// Notice title and subject words, first match wins (a postponed notice
+/// cancels the window; the new one comes as a new notice).
+const STATUS_WORDS: Rules<Status> = &[
+    (Status::Cancelled, &["cancel", "postpone"]),
+    (Status::Completed, &["complete"]),
+    (Status::Rescheduled, &["reschedul"]),
+    (Status::InProcess, &["started", "in progress", "commenc"]),
+    (
+        Status::Confirmed,
+        &["planned", "demand", "emergency", "scheduled"],
+    ),
+];
+
 /// A notice title or subject as a status.
 fn status_of(s: &str) -> Option<Status> {
-    let l = s.to_ascii_lowercase();
-    if l.contains("cancel") || l.contains("postpone") {
-        Some(Status::Cancelled)
-    } else if l.contains("complete") {
-        Some(Status::Completed)
-    } else if l.contains("reschedul") {
-        Some(Status::Rescheduled)
-    } else if l.contains("started") || l.contains("in progress") || l.contains("commenc") {
-        Some(Status::InProcess)
-    } else if l.contains("planned")
-        || l.contains("demand")
-        || l.contains("emergency")
-        || l.contains("scheduled")
-    {
-        Some(Status::Confirmed)
-    } else {
-        None
-    }
+    words::first(s, STATUS_WORDS)
 }
+
+/// `Impact Type` words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no impact", "non-service"]),
+    (Impact::Degraded, &["degrad", "latency"]),
+    (Impact::ReducedRedundancy, &["protect", "redundan"]),
+];
 
 /// Windstream's `Impact Type` cell as an impact.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no impact") || l.trim() == "none" || l.contains("non-service") {
-        Impact::NoImpact
-    } else if l.contains("degrad") || l.contains("latency") {
-        Impact::Degraded
-    } else if l.contains("protect") || l.contains("redundan") {
-        Impact::ReducedRedundancy
-    } else {
-        Impact::Outage
+    if words::whole(s, &["none"]) {
+        return Impact::NoImpact;
     }
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 fn parse_time(s: &str, field: &'static str) -> Result<chrono::DateTime<chrono::Utc>> {

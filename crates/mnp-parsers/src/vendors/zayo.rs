@@ -3,7 +3,8 @@
 use std::sync::LazyLock;
 
 use crate::helpers::html::{self, CellText};
-use crate::helpers::{dates, text, tz};
+use crate::helpers::words::{self, Rules};
+use crate::helpers::{dates, maint, text, tz};
 use chrono::{DateTime, Utc};
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
@@ -86,16 +87,6 @@ enum Block {
 
 /// One `Activity Date` block: its window lines as (begin, end, zone text).
 type WindowLines = Vec<(String, String, String)>;
-
-/// The text the labels are read from: the HTML rendering when there is HTML.
-fn body(email: &Email) -> String {
-    let html = email.html_text();
-    if html.trim().is_empty() {
-        email.text().to_string()
-    } else {
-        html
-    }
-}
 
 /// The window of one block: the GMT/UTC line, else the first line whose zone resolves.
 fn block_window(lines: &WindowLines) -> Result<Window> {
@@ -188,19 +179,20 @@ fn status_of(subject: &str, body: &str) -> Status {
     }
 }
 
+/// `Expected Impact` words, first match wins; a plain `none` is no impact too.
+const IMPACT_WORDS: Rules<Impact> = &[
+    (Impact::NoImpact, &["no expected impact", "no impact"]),
+    (Impact::ReducedRedundancy, &["protect", "redundan"]),
+    (Impact::Degraded, &["degrad", "latency"]),
+];
+
 /// Zayo's `Expected Impact` cell as an impact.
 pub fn impact_of(s: &str) -> Impact {
-    let l = s.to_ascii_lowercase();
-    if l.contains("no expected impact") || l.contains("no impact") || l.trim() == "none" {
-        Impact::NoImpact
-    } else if l.contains("protect") || l.contains("redundan") {
-        Impact::ReducedRedundancy
-    } else if l.contains("degrad") || l.contains("latency") {
-        Impact::Degraded
-    } else {
-        // Hard Down, Switch Hit, outage, or words we do not know: assume the worst
-        Impact::Outage
+    if words::whole(s, &["none"]) {
+        return Impact::NoImpact;
     }
+    // Hard Down, Switch Hit, outage, or words we do not know: assume the worst
+    words::first(s, IMPACT_WORDS).unwrap_or(Impact::Outage)
 }
 
 /// Circuits from the `Circuit Id` / `Expected Impact` table of the HTML.
@@ -271,7 +263,7 @@ fn notice_date(body: &str) -> Option<DateTime<Utc>> {
 
 impl VendorParser for Zayo {
     fn parse(&self, email: &Email) -> Result<Vec<Maintenance>> {
-        let body = body(email);
+        let body = text::html_text_or_plain(email);
         let ticket = text::label_value(&body, &["Maintenance Ticket #", "Maintenance Ticket"]);
         let subject_ticket = TICKET
             .as_ref()
@@ -307,21 +299,11 @@ impl VendorParser for Zayo {
             return Err(Error::MissingField { field: "circuits" });
         }
         base.circuits = circuits;
-        let blocks = activity_blocks(&body);
-        if blocks.is_empty() {
-            if base.status == Status::Cancelled {
-                return Ok(vec![base]);
-            }
-            return Err(Error::MissingField { field: "window" });
-        }
-        blocks
+        let windows = activity_blocks(&body)
             .iter()
-            .map(|b| {
-                let mut m = base.clone();
-                m.window = Some(block_window(b)?);
-                Ok(m)
-            })
-            .collect()
+            .map(block_window)
+            .collect::<Result<Vec<_>>>()?;
+        maint::per_window_or_cancelled(base, windows)
     }
 
     fn claims(&self, email: &Email) -> bool {
