@@ -67,11 +67,14 @@ pub fn database_url(opts: &GlobalOpts) -> anyhow::Result<String> {
         return Ok(u.clone());
     }
     if let Ok(u) = std::env::var("MNP_DATABASE_URL")
-        && !u.trim().is_empty() {
-            return Ok(u);
-        }
+        && !u.trim().is_empty()
+    {
+        return Ok(u);
+    }
     let (_, cfg) = load_file(opts)?;
-    Ok(cfg.database_url.unwrap_or_else(|| "sqlite:./mnp.db".to_string()))
+    Ok(cfg
+        .database_url
+        .unwrap_or_else(|| "sqlite:./mnp.db".to_string()))
 }
 
 /// Sources named in the config file (`sources = [...]`) and `$MNP_SOURCES`
@@ -80,7 +83,12 @@ pub fn configured_sources(opts: &GlobalOpts) -> anyhow::Result<Vec<String>> {
     let (_, cfg) = load_file(opts)?;
     let mut v = cfg.sources;
     if let Ok(s) = std::env::var("MNP_SOURCES") {
-        v.extend(s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+        v.extend(
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        );
     }
     Ok(v)
 }
@@ -88,7 +96,8 @@ pub fn configured_sources(opts: &GlobalOpts) -> anyhow::Result<Vec<String>> {
 /// Open and migrate the store.
 pub fn store(opts: &GlobalOpts) -> anyhow::Result<mnp_store::Store> {
     let url = database_url(opts)?;
-    let mut s = mnp_store::Store::open(&url).with_context(|| format!("cannot open database {}", redact(&url)))?;
+    let mut s = mnp_store::Store::open(&url)
+        .with_context(|| format!("cannot open database {}", redact(&url)))?;
     s.migrate().context("cannot migrate the database")?;
     Ok(s)
 }

@@ -44,7 +44,12 @@ pub fn run_db(cmd: DbCmd, opts: &GlobalOpts, reg: &Registry) -> anyhow::Result<E
             let mut s = Store::open(&url).context("cannot open the database")?;
             let applied = s.migrate()?;
             s.sync_vendors(reg)?;
-            writeln!(out, "schema version {} ({} migration(s) applied)", s.schema_version()?, applied.len())?;
+            writeln!(
+                out,
+                "schema version {} ({} migration(s) applied)",
+                s.schema_version()?,
+                applied.len()
+            )?;
         }
         DbCmd::Seed => {
             let mut s = config::store(opts)?;
@@ -75,9 +80,24 @@ pub fn run_db(cmd: DbCmd, opts: &GlobalOpts, reg: &Registry) -> anyhow::Result<E
 /// fixtures, so ingesting `corpus/` matches most of them.
 fn seed(s: &mut Store) -> anyhow::Result<(usize, usize)> {
     let customers = [
-        ("lakeside-isp", "Lakeside ISP", "noc@lakeside-isp.example", "am.north@mnp-demo.example"),
-        ("prairie-net", "Prairie Net", "ops@prairie-net.example", "am.central@mnp-demo.example"),
-        ("acme-widgets", "Acme Widgets", "it@acme-widgets.example", "am.north@mnp-demo.example"),
+        (
+            "lakeside-isp",
+            "Lakeside ISP",
+            "noc@lakeside-isp.example",
+            "am.north@mnp-demo.example",
+        ),
+        (
+            "prairie-net",
+            "Prairie Net",
+            "ops@prairie-net.example",
+            "am.central@mnp-demo.example",
+        ),
+        (
+            "acme-widgets",
+            "Acme Widgets",
+            "it@acme-widgets.example",
+            "am.north@mnp-demo.example",
+        ),
     ];
     for (id, name, contact, am) in customers {
         s.upsert_customer(&Customer {
@@ -114,7 +134,11 @@ fn seed(s: &mut Store) -> anyhow::Result<(usize, usize)> {
     Ok((customers.len(), circuits.len()))
 }
 
-pub fn run_circuits(cmd: CircuitsCmd, opts: &GlobalOpts, reg: &Registry) -> anyhow::Result<ExitCode> {
+pub fn run_circuits(
+    cmd: CircuitsCmd,
+    opts: &GlobalOpts,
+    reg: &Registry,
+) -> anyhow::Result<ExitCode> {
     let mut s = config::store(opts)?;
     let mut out = std::io::stdout().lock();
     match cmd {
@@ -125,15 +149,16 @@ pub fn run_circuits(cmd: CircuitsCmd, opts: &GlobalOpts, reg: &Registry) -> anyh
             s.transaction(|s| {
                 for (c, _) in &rows {
                     if let Some(cust) = &c.customer_id
-                        && s.customer(cust)?.is_none() {
-                            s.upsert_customer(&Customer {
-                                customer_id: cust.clone(),
-                                name: cust.clone(),
-                                contact_email: None,
-                                account_manager_email: None,
-                                cx_team_email: None,
-                            })?;
-                        }
+                        && s.customer(cust)?.is_none()
+                    {
+                        s.upsert_customer(&Customer {
+                            customer_id: cust.clone(),
+                            name: cust.clone(),
+                            contact_email: None,
+                            account_manager_email: None,
+                            cx_team_email: None,
+                        })?;
+                    }
                     s.upsert_circuit(c)?;
                 }
                 Ok(())
@@ -149,7 +174,9 @@ pub fn run_circuits(cmd: CircuitsCmd, opts: &GlobalOpts, reg: &Registry) -> anyh
                     c.vendor_id,
                     c.vendor_circuit_id,
                     c.customer_id.as_deref().unwrap_or("-"),
-                    c.provisioned_bps.map(|b| b.to_string()).unwrap_or_else(|| "-".into())
+                    c.provisioned_bps
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "-".into())
                 )?;
             }
         }
@@ -159,12 +186,31 @@ pub fn run_circuits(cmd: CircuitsCmd, opts: &GlobalOpts, reg: &Registry) -> anyh
 
 /// Parse and validate a circuits CSV; every problem is collected with its line.
 pub fn read_circuits(path: &Path, reg: &Registry) -> anyhow::Result<Vec<(Circuit, usize)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr.headers().context("cannot read the CSV header")?.iter().map(|h| h.to_string()).collect();
-    let col = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
-    let (Some(vc), Some(ic)) = (col(&["vendor", "vendorId"]), col(&["vendorCircuitId", "circuit", "circuitId"])) else {
-        bail!("{}: the header needs `vendor` and `vendorCircuitId` columns (found {headers:?})", path.display());
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .context("cannot read the CSV header")?
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    let col = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
+    let (Some(vc), Some(ic)) = (
+        col(&["vendor", "vendorId"]),
+        col(&["vendorCircuitId", "circuit", "circuitId"]),
+    ) else {
+        bail!(
+            "{}: the header needs `vendor` and `vendorCircuitId` columns (found {headers:?})",
+            path.display()
+        );
     };
     let cc = col(&["customer", "customerId"]);
     let pc = col(&["provisionedBps", "capacityBps"]);
@@ -184,10 +230,17 @@ pub fn read_circuits(path: &Path, reg: &Registry) -> anyhow::Result<Vec<(Circuit
                 continue;
             }
         };
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
         let vendor_raw = get(Some(vc)).unwrap_or_default();
         let Some(vendor) = reg.get(&vendor_raw).map(|e| e.id.clone()) else {
-            errors.push(format!("line {line}: unknown vendor {vendor_raw:?} (see `mnp vendors list`)"));
+            errors.push(format!(
+                "line {line}: unknown vendor {vendor_raw:?} (see `mnp vendors list`)"
+            ));
             continue;
         };
         let Some(id) = get(Some(ic)) else {
@@ -199,7 +252,9 @@ pub fn read_circuits(path: &Path, reg: &Registry) -> anyhow::Result<Vec<(Circuit
             match v.replace('_', "").parse::<i64>() {
                 Ok(n) if n >= 0 => Some(n),
                 _ => {
-                    errors.push(format!("line {line}: {what} {v:?} is not a non-negative integer"));
+                    errors.push(format!(
+                        "line {line}: {what} {v:?} is not a non-negative integer"
+                    ));
                     None
                 }
             }
@@ -211,14 +266,18 @@ pub fn read_circuits(path: &Path, reg: &Registry) -> anyhow::Result<Vec<(Circuit
             Some(t) => match chrono::DateTime::parse_from_rfc3339(&t) {
                 Ok(d) => Some(d.with_timezone(&chrono::Utc)),
                 Err(_) => {
-                    errors.push(format!("line {line}: slaEpoch {t:?} is not an RFC 3339 time"));
+                    errors.push(format!(
+                        "line {line}: slaEpoch {t:?} is not an RFC 3339 time"
+                    ));
                     None
                 }
             },
         };
         let key = (vendor.clone(), mnp_core::util::normalize_circuit_id(&id));
         if let Some(first) = seen.insert(key, line) {
-            errors.push(format!("line {line}: duplicate circuit {vendor}/{id} (first on line {first})"));
+            errors.push(format!(
+                "line {line}: duplicate circuit {vendor}/{id} (first on line {first})"
+            ));
             continue;
         }
         rows.push((
@@ -237,7 +296,12 @@ pub fn read_circuits(path: &Path, reg: &Registry) -> anyhow::Result<Vec<(Circuit
         ));
     }
     if !errors.is_empty() {
-        bail!("{}: {} invalid row(s), nothing imported:\n  {}", path.display(), errors.len(), errors.join("\n  "));
+        bail!(
+            "{}: {} invalid row(s), nothing imported:\n  {}",
+            path.display(),
+            errors.len(),
+            errors.join("\n  ")
+        );
     }
     Ok(rows)
 }

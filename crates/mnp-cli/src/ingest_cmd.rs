@@ -39,7 +39,9 @@ pub fn open_source(spec: &str) -> anyhow::Result<Box<dyn Source>> {
     if let Some(s) = crate::remote::open(spec)? {
         return Ok(s);
     }
-    bail!("unknown source {spec:?} (dir:, files:, mbox:, maildir:, imap://, imaps://, rt://, rts://)")
+    bail!(
+        "unknown source {spec:?} (dir:, files:, mbox:, maildir:, imap://, imaps://, rt://, rts://)"
+    )
 }
 
 pub fn run(args: IngestArgs, opts: &GlobalOpts, reg: &Registry) -> anyhow::Result<ExitCode> {
@@ -50,23 +52,43 @@ pub fn run(args: IngestArgs, opts: &GlobalOpts, reg: &Registry) -> anyhow::Resul
     if specs.is_empty() {
         bail!("no source: give --source SPEC or set `sources` in mnp.toml");
     }
-    let mut sources: Vec<Box<dyn Source>> = specs.iter().map(|s| open_source(s)).collect::<anyhow::Result<_>>()?;
+    let mut sources: Vec<Box<dyn Source>> = specs
+        .iter()
+        .map(|s| open_source(s))
+        .collect::<anyhow::Result<_>>()?;
     let mut store = config::store(opts)?;
     store.sync_vendors(reg)?;
     let mut pipeline = Pipeline::new(reg.clone(), store);
     let mut out = std::io::stdout().lock();
     loop {
         for src in sources.iter_mut() {
-            let stats = pipeline.run(src.as_mut()).with_context(|| format!("ingest from {} stopped", src.describe()))?;
-            let labels: Vec<String> = stats.labels.iter().map(|(l, n)| format!("{l}={n}")).collect();
+            let stats = pipeline
+                .run(src.as_mut())
+                .with_context(|| format!("ingest from {} stopped", src.describe()))?;
+            let labels: Vec<String> = stats
+                .labels
+                .iter()
+                .map(|(l, n)| format!("{l}={n}"))
+                .collect();
             writeln!(
                 out,
                 "{}: {} message(s), {} already known, {}{}",
                 src.describe(),
                 stats.seen,
                 stats.duplicates,
-                if labels.is_empty() { "nothing new".to_string() } else { labels.join(" ") },
-                if stats.record_errors > 0 { format!(", {} outcome(s) not recorded at the source (retried next run)", stats.record_errors) } else { String::new() }
+                if labels.is_empty() {
+                    "nothing new".to_string()
+                } else {
+                    labels.join(" ")
+                },
+                if stats.record_errors > 0 {
+                    format!(
+                        ", {} outcome(s) not recorded at the source (retried next run)",
+                        stats.record_errors
+                    )
+                } else {
+                    String::new()
+                }
             )?;
             out.flush()?;
         }
@@ -110,7 +132,10 @@ pub enum ListFormat {
     Ics,
 }
 
-fn time_arg(s: &Option<String>, what: &str) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+fn time_arg(
+    s: &Option<String>,
+    what: &str,
+) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
     s.as_ref()
         .map(|t| {
             chrono::DateTime::parse_from_rfc3339(t)
@@ -135,10 +160,21 @@ pub fn list(args: ListArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.format {
         ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&events)?)?,
-        ListFormat::Ics => write!(out, "{}", mnp_ingest::feed::ics(&events, chrono::Utc::now()))?,
+        ListFormat::Ics => write!(
+            out,
+            "{}",
+            mnp_ingest::feed::ics(&events, chrono::Utc::now())
+        )?,
         ListFormat::Table => {
-            writeln!(out, "{:<20} {:<22} {:<13} {:<17} {:<17} {:<24} INTERNAL", "VENDOR", "MAINTENANCE", "STATUS", "BEGIN (UTC)", "END (UTC)", "CIRCUIT")?;
-            let t = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into());
+            writeln!(
+                out,
+                "{:<20} {:<22} {:<13} {:<17} {:<17} {:<24} INTERNAL",
+                "VENDOR", "MAINTENANCE", "STATUS", "BEGIN (UTC)", "END (UTC)", "CIRCUIT"
+            )?;
+            let t = |d: Option<chrono::DateTime<chrono::Utc>>| {
+                d.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "-".into())
+            };
             for e in events {
                 writeln!(
                     out,
@@ -149,7 +185,9 @@ pub fn list(args: ListArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
                     t(e.begin_window),
                     t(e.end_window),
                     e.parsed_vendor_circuit_id.as_deref().unwrap_or("-"),
-                    e.internal_circuit_id.map(|u| u.to_string()).unwrap_or_else(|| "unknown".into())
+                    e.internal_circuit_id
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| "unknown".into())
                 )?;
             }
         }

@@ -9,11 +9,14 @@ mod config;
 mod corpus_cmd;
 mod db_cmd;
 mod ingest_cmd;
-mod remote;
-mod serve;
 mod input;
+mod outages_cmd;
 mod parse_cmd;
+mod remote;
+mod report_cmd;
 mod scaffold;
+mod serve;
+mod sla_cmd;
 mod vendors_cmd;
 
 use std::io::{self, IsTerminal};
@@ -57,6 +60,20 @@ enum Command {
     /// Stored maintenances (forecast events): list as a table, JSON or iCalendar.
     #[command(subcommand)]
     Maintenances(MaintenancesCmd),
+    /// SLA definitions: import, list, evaluate, explain.
+    #[command(subcommand)]
+    Sla(sla_cmd::SlaCmd),
+    /// Port map (device, port → circuit) for outage detection: import, list.
+    #[command(subcommand)]
+    Ports(sla_cmd::PortsCmd),
+    /// Protection groups (circuits protecting each other): import, list.
+    #[command(subcommand)]
+    Groups(sla_cmd::GroupsCmd),
+    /// Outages: detect from link-state logs, list.
+    #[command(subcommand)]
+    Outages(outages_cmd::OutagesCmd),
+    /// Reports for a month: sla, providers, forecast-accuracy, mttr.
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -93,10 +110,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Vendors(cmd) => vendors_cmd::run(cmd, &config::registry(&cli.global)?),
         Command::Corpus(cmd) => corpus_cmd::run(cmd, &config::registry(&cli.global)?),
         Command::Db(cmd) => db_cmd::run_db(cmd, &cli.global, &config::registry(&cli.global)?),
-        Command::Circuits(cmd) => db_cmd::run_circuits(cmd, &cli.global, &config::registry(&cli.global)?),
-        Command::Ingest(args) => ingest_cmd::run(args, &cli.global, &config::registry(&cli.global)?),
+        Command::Circuits(cmd) => {
+            db_cmd::run_circuits(cmd, &cli.global, &config::registry(&cli.global)?)
+        }
+        Command::Ingest(args) => {
+            ingest_cmd::run(args, &cli.global, &config::registry(&cli.global)?)
+        }
         Command::Maintenances(MaintenancesCmd::List(args)) => ingest_cmd::list(args, &cli.global),
         Command::Serve(args) => serve::run(args, &cli.global, config::registry(&cli.global)?),
+        Command::Sla(cmd) => sla_cmd::run_sla(cmd, &cli.global, &config::registry(&cli.global)?),
+        Command::Ports(cmd) => {
+            sla_cmd::run_ports(cmd, &cli.global, &config::registry(&cli.global)?)
+        }
+        Command::Groups(cmd) => {
+            sla_cmd::run_groups(cmd, &cli.global, &config::registry(&cli.global)?)
+        }
+        Command::Outages(cmd) => outages_cmd::run(cmd, &cli.global),
+        Command::Report(args) => report_cmd::run(args, &cli.global),
     }
 }
 

@@ -128,9 +128,10 @@ fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
 
 pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
     if let Some(v) = &args.vendor
-        && reg.get(v).is_none() {
-            anyhow::bail!("unknown vendor {v:?} (see `mnp vendors list`)");
-        }
+        && reg.get(v).is_none()
+    {
+        anyhow::bail!("unknown vendor {v:?} (see `mnp vendors list`)");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()

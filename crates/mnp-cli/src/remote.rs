@@ -12,10 +12,14 @@ use mnp_ingest::sources::{imap::ImapSource, rt};
 pub fn open(spec: &str) -> anyhow::Result<Option<Box<dyn Source>>> {
     let lower = spec.to_ascii_lowercase();
     if lower.starts_with("imap://") || lower.starts_with("imaps://") {
-        return Ok(Some(Box::new(ImapSource::from_url(spec).context("bad IMAP source")?)));
+        return Ok(Some(Box::new(
+            ImapSource::from_url(spec).context("bad IMAP source")?,
+        )));
     }
     if lower.starts_with("rt://") || lower.starts_with("rts://") {
-        let auth = rt::RtAuth::from_env().context("Request Tracker source: set MNP_RT_TOKEN, or MNP_RT_USER and MNP_RT_PASSWORD")?;
+        let auth = rt::RtAuth::from_env().context(
+            "Request Tracker source: set MNP_RT_TOKEN, or MNP_RT_USER and MNP_RT_PASSWORD",
+        )?;
         let cfg = rt::RtConfig::from_url(spec, auth).context("bad Request Tracker source")?;
         return Ok(Some(Box::new(rt::RtSource::new(cfg))));
     }

@@ -9,6 +9,7 @@
 //! | `GET /api/v1/maintenances` | current forecast events as JSON (filters: vendor, circuit, customer, status, from, to) |
 //! | `GET /api/v1/maintenances.ics` | the same events as a BCOP iCalendar feed |
 //! | `POST /api/v1/helpdesk/webhook` | bearer token; ingests the named ticket from the `--helpdesk` source |
+//! | `POST /api/v1/log-events` | bearer token; link UP/DOWN events (JSON array, JSON lines or syslog text) → stored outages |
 //! | `GET /api/v1/openapi.json` | the OpenAPI 3.1 document ([`OPENAPI`]) |
 //!
 //! Key decisions:
@@ -17,6 +18,9 @@
 //!   [`Pipeline`] (and connection), so a slow ingest never blocks the feed. A
 //!   connection that failed is dropped and reopened on the next request, which
 //!   is also how the service recovers from a database that was down at start.
+//!   Log events have a connection of their own too; a detection is one
+//!   transaction (see `outages_cmd::store_detection`), so posts are applied
+//!   one after the other and a later post closes what an earlier one opened.
 //! * The helpdesk is called outside the pipeline lock: fetching a ticket and
 //!   recording its label may be slow, only the database transaction is
 //!   serialised. Re-delivering a webhook is harmless (the pipeline is
@@ -53,19 +57,23 @@ use mnp_ingest::{MessageRef, Pipeline, Processed, Source};
 use mnp_store::{ForecastFilter, Store};
 use serde_json::{Value, json};
 
+use mnp_sla::logs::{InputFormat, ParseOptions, parse_bytes};
+
 use crate::config::{self, GlobalOpts};
 use crate::ingest_cmd::open_source;
+use crate::outages_cmd::{parse_gap, parse_zone, store_detection};
 
 /// The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every route the service answers, as (method, path); the OpenAPI document
 /// must list each of them (checked by a test).
-pub const ROUTES: [(&str, &str); 5] = [
+pub const ROUTES: [(&str, &str); 6] = [
     ("get", "/healthz"),
     ("get", "/api/v1/maintenances"),
     ("get", "/api/v1/maintenances.ics"),
     ("post", "/api/v1/helpdesk/webhook"),
+    ("post", "/api/v1/log-events"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -89,6 +97,9 @@ pub struct ServeArgs {
     /// Largest webhook body accepted, in bytes (larger: 413).
     #[arg(long, default_value_t = 64 * 1024, value_name = "BYTES")]
     max_body: usize,
+    /// Largest log-events body accepted, in bytes (larger: 413).
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    max_log_body: usize,
 }
 
 /// Shared state of the service.
@@ -99,6 +110,8 @@ struct App {
     reader: Mutex<Option<Store>>,
     /// The webhook's pipeline (own connection); `None` until opened or after a failure.
     pipeline: Mutex<Option<Pipeline>>,
+    /// Connection for log events; `None` until opened or after a failure.
+    outages: Mutex<Option<Store>>,
     token: Option<String>,
     helpdesk: Option<String>,
 }
@@ -123,7 +136,7 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
     }
     match (&token, &helpdesk) {
         (None, _) => tracing::warn!(
-            "no API token (--token / $MNP_API_TOKEN): the helpdesk webhook is disabled"
+            "no API token (--token / $MNP_API_TOKEN): the helpdesk webhook and log events are disabled"
         ),
         (Some(_), None) => tracing::warn!(
             "no helpdesk source (--helpdesk / $MNP_HELPDESK): the helpdesk webhook is disabled"
@@ -135,6 +148,7 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
         registry: reg,
         reader: Mutex::new(None),
         pipeline: Mutex::new(None),
+        outages: Mutex::new(None),
         token,
         helpdesk,
     });
@@ -142,13 +156,13 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let code = rt.block_on(serve(app, &args.listen, args.max_body))?;
+    let code = rt.block_on(serve(app, &args.listen, args.max_body, args.max_log_body))?;
     // blocking jobs still running (a helpdesk call) get a moment to finish
     rt.shutdown_timeout(Duration::from_secs(10));
     Ok(code)
 }
 
-fn router(app: Arc<App>, max_body: usize) -> Router {
+fn router(app: Arc<App>, max_body: usize, max_log_body: usize) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/maintenances", get(maintenances_json))
@@ -157,6 +171,10 @@ fn router(app: Arc<App>, max_body: usize) -> Router {
             "/api/v1/helpdesk/webhook",
             post(webhook).layer(DefaultBodyLimit::max(max_body)),
         )
+        .route(
+            "/api/v1/log-events",
+            post(log_events).layer(DefaultBodyLimit::max(max_log_body)),
+        )
         .route("/api/v1/openapi.json", get(openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -164,7 +182,12 @@ fn router(app: Arc<App>, max_body: usize) -> Router {
         .with_state(app)
 }
 
-async fn serve(app: Arc<App>, listen: &str, max_body: usize) -> anyhow::Result<ExitCode> {
+async fn serve(
+    app: Arc<App>,
+    listen: &str,
+    max_body: usize,
+    max_log_body: usize,
+) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -190,7 +213,7 @@ async fn serve(app: Arc<App>, listen: &str, max_body: usize) -> anyhow::Result<E
         out.flush()?;
     }
     tracing::info!(%addr, "mnp serve listening");
-    axum::serve(listener, router(app, max_body))
+    axum::serve(listener, router(app, max_body, max_log_body))
         .with_graceful_shutdown(shutdown)
         .await
         .context("server failed")?;
@@ -733,6 +756,151 @@ async fn webhook(
     Ok(Json(result).into_response())
 }
 
+// ---------------------------------------------------------------- log events
+
+/// The body of a log-events post as lines, and how to read them: a JSON
+/// array becomes one line per element (numbered from 1), JSON lines and
+/// syslog text are taken as they are.
+fn log_lines(headers: &HeaderMap, body: &[u8]) -> Result<(Vec<u8>, InputFormat), ApiError> {
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    match ctype.as_str() {
+        "application/json" => {
+            let v: Value = serde_json::from_slice(body).map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("body is not valid JSON: {e}"),
+                )
+            })?;
+            let items = match v {
+                Value::Array(items) => items,
+                one @ Value::Object(_) => vec![one],
+                _ => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "JSON body must be an array of {device, port, state, ts} objects (or one)",
+                    ));
+                }
+            };
+            let mut text = Vec::new();
+            for item in items {
+                // One element per line; serde_json never writes a raw newline.
+                serde_json::to_writer(&mut text, &item)
+                    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+                text.push(b'\n');
+            }
+            Ok((text, InputFormat::Jsonl))
+        }
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/json-lines"
+        | "application/x-jsonlines" => Ok((body.to_vec(), InputFormat::Jsonl)),
+        "text/plain" => Ok((body.to_vec(), InputFormat::Syslog)),
+        "" => Ok((body.to_vec(), InputFormat::Auto)),
+        other => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "content type {other:?} not understood: send application/json (an array of events), application/x-ndjson or text/plain (syslog)"
+            ),
+        )),
+    }
+}
+
+/// `zone`, `year` and `mergeGap` of a log-events request.
+fn log_options(uri: &Uri) -> Result<(ParseOptions, chrono::TimeDelta), ApiError> {
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad query string: {e}")))?;
+    let mut zone = chrono_tz::UTC;
+    let mut year = chrono::Datelike::year(&Utc::now());
+    let mut gap = chrono::TimeDelta::zero();
+    for (k, v) in &pairs {
+        let v = v.trim();
+        match k.as_str() {
+            "zone" => zone = parse_zone(v).map_err(|e| bad_param("zone", format!("{e:#}")))?,
+            "year" => {
+                year = v
+                    .parse()
+                    .map_err(|_| bad_param("year", format!("{v:?} is not a year")))?
+            }
+            "mergeGap" => {
+                gap = parse_gap(v).map_err(|e| bad_param("mergeGap", format!("{e:#}")))?
+            }
+            other => {
+                return Err(bad_param(
+                    other,
+                    "unknown parameter (known: zone, year, mergeGap)",
+                ));
+            }
+        }
+    }
+    Ok((ParseOptions::new(year, zone), gap))
+}
+
+async fn log_events(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let Some(token) = app.token.as_deref() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "log events disabled: no API token configured (--token or MNP_API_TOKEN)",
+        ));
+    };
+    if !authorized(&headers, token) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong bearer token",
+        ));
+    }
+    let body = body.map_err(|e| {
+        let status = e.status();
+        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "request body too large".to_string()
+        } else {
+            format!("cannot read the body: {}", e.body_text())
+        };
+        ApiError::new(status, msg)
+    })?;
+    let (opts, gap) = log_options(&uri)?;
+    let (text, format) = log_lines(&headers, &body)?;
+    let summary = blocking(move || {
+        let report = parse_bytes(&text, &opts.with_format(format));
+        let mut guard = app.outages.lock().unwrap_or_else(PoisonError::into_inner);
+        let store = match guard.as_mut() {
+            Some(s) => s,
+            None => {
+                let s = config::store(&app.opts).map_err(|e| {
+                    ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        format!("database unavailable: {e:#}"),
+                    )
+                })?;
+                guard.insert(s)
+            }
+        };
+        store_detection(store, &report, gap, "api:log-events").map_err(|e| {
+            *guard = None;
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("database error: {e}"),
+            )
+        })
+    })
+    .await?;
+    Ok(Json(summary).into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -789,6 +957,66 @@ mod tests {
         );
         assert!(ticket_of(&h, b"ticket=1").is_err());
         assert!(ticket_of(&h, b"").is_err());
+    }
+
+    #[test]
+    fn log_bodies_by_content_type() {
+        let mut h = HeaderMap::new();
+        let syslog = b"<187>Aug 19 22:30:00 kc-pe1 1: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down\n";
+        assert_eq!(log_lines(&h, syslog).unwrap().1, InputFormat::Auto);
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        assert_eq!(
+            log_lines(&h, syslog).unwrap(),
+            (syslog.to_vec(), InputFormat::Syslog)
+        );
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-ndjson"),
+        );
+        assert_eq!(log_lines(&h, b"{}\n{}").unwrap().1, InputFormat::Jsonl);
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let (text, f) = log_lines(
+            &h,
+            br#"[{"device":"r1","port":"Gi0/1","state":"down","ts":"2024-08-20T03:30:00Z"}, 7]"#,
+        )
+        .unwrap();
+        assert_eq!(f, InputFormat::Jsonl);
+        let lines: Vec<&str> = std::str::from_utf8(&text).unwrap().lines().collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "one line per element, so numbers are positions"
+        );
+        assert_eq!(lines[1], "7");
+        assert!(
+            log_lines(&h, b"{\"device\":1}").is_ok(),
+            "one object is an array of one"
+        );
+        assert!(log_lines(&h, b"\"x\"").is_err());
+        assert!(log_lines(&h, b"[").is_err());
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+        assert_eq!(
+            log_lines(&h, b"x").unwrap_err().status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        let (o, gap) = log_options(
+            &"/x?zone=America/Chicago&year=2024&mergeGap=60s"
+                .parse()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (o.year, o.default_zone, gap.num_seconds()),
+            (2024, chrono_tz::America::Chicago, 60)
+        );
+        assert!(log_options(&"/x?zone=Mars".parse().unwrap()).is_err());
+        assert!(log_options(&"/x?tz=UTC".parse().unwrap()).is_err());
     }
 
     #[test]

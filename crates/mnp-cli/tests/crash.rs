@@ -34,7 +34,11 @@ fn tmpdir(tag: &str) -> PathBuf {
 
 fn count_eml(dir: &Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -44,15 +48,29 @@ fn crash_and_recover(db_url: &str, tag: &str) {
         std::fs::write(inbox.join(format!("{i:05}.eml")), mail(i)).unwrap();
     }
     let mnp = env!("CARGO_BIN_EXE_mnp");
-    let init = Command::new(mnp).args(["db", "init", "--database", db_url]).output().unwrap();
-    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let init = Command::new(mnp)
+        .args(["db", "init", "--database", db_url])
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     // xorshift: deterministic kill delays between 40 and 400 ms
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut kills = 0;
     let started = Instant::now();
     loop {
         let mut child = Command::new(mnp)
-            .args(["ingest", "--once", "--source", &format!("dir:{}", inbox.display()), "--database", db_url])
+            .args([
+                "ingest",
+                "--once",
+                "--source",
+                &format!("dir:{}", inbox.display()),
+                "--database",
+                db_url,
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -73,7 +91,11 @@ fn crash_and_recover(db_url: &str, tag: &str) {
         match finished {
             Some(st) => {
                 let err = child.wait_with_output().unwrap().stderr;
-                assert!(st.success(), "ingest failed after {kills} kills: {}", String::from_utf8_lossy(&err));
+                assert!(
+                    st.success(),
+                    "ingest failed after {kills} kills: {}",
+                    String::from_utf8_lossy(&err)
+                );
                 if count_eml(&inbox) == 0 {
                     break;
                 }
@@ -84,9 +106,15 @@ fn crash_and_recover(db_url: &str, tag: &str) {
                 kills += 1;
             }
         }
-        assert!(started.elapsed() < Duration::from_secs(600), "no progress after {kills} kills");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "no progress after {kills} kills"
+        );
     }
-    assert!(kills >= 3, "the test must really kill the ingest several times (killed {kills} times)");
+    assert!(
+        kills >= 3,
+        "the test must really kill the ingest several times (killed {kills} times)"
+    );
 
     // Nothing left in the inbox, every mail moved exactly once.
     assert_eq!(count_eml(&inbox), 0);
@@ -98,17 +126,38 @@ fn crash_and_recover(db_url: &str, tag: &str) {
     let mut store = mnp_store::Store::open(db_url).unwrap();
     let ns = store.notifications(None).unwrap();
     assert_eq!(ns.len(), MAILS, "one notification per mail ({kills} kills)");
-    assert!(ns.iter().all(|n| n.label == "MaintUnknownCircuit"), "no half-processed notification");
+    assert!(
+        ns.iter().all(|n| n.label == "MaintUnknownCircuit"),
+        "no half-processed notification"
+    );
     let mut shas: Vec<&str> = ns.iter().map(|n| n.sha256.as_str()).collect();
     shas.sort_unstable();
     shas.dedup();
     assert_eq!(shas.len(), MAILS);
     assert_eq!(store.maintenances().unwrap().len(), MAILS);
-    let events = store.forecast_events(&mnp_store::ForecastFilter::default()).unwrap();
-    assert_eq!(events.len(), MAILS, "one current event per maintenance, none duplicated");
-    let all = store.forecast_events(&mnp_store::ForecastFilter { include_history: true, ..Default::default() }).unwrap();
-    assert_eq!(all.len(), MAILS, "no orphan events from interrupted transactions");
-    eprintln!("{tag}: {MAILS} mails survived {kills} SIGKILLs in {:.1} s", started.elapsed().as_secs_f64());
+    let events = store
+        .forecast_events(&mnp_store::ForecastFilter::default())
+        .unwrap();
+    assert_eq!(
+        events.len(),
+        MAILS,
+        "one current event per maintenance, none duplicated"
+    );
+    let all = store
+        .forecast_events(&mnp_store::ForecastFilter {
+            include_history: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        all.len(),
+        MAILS,
+        "no orphan events from interrupted transactions"
+    );
+    eprintln!(
+        "{tag}: {MAILS} mails survived {kills} SIGKILLs in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 #[test]
@@ -120,12 +169,15 @@ fn sqlite_survives_sigkill() {
 #[test]
 fn postgres_survives_sigkill() {
     let Ok(base) = std::env::var("MNP_TEST_POSTGRES_URL") else {
-        eprintln!("SKIPPED postgres_survives_sigkill: MNP_TEST_POSTGRES_URL is not set (.ci/run sets it)");
+        eprintln!(
+            "SKIPPED postgres_survives_sigkill: MNP_TEST_POSTGRES_URL is not set (.ci/run sets it)"
+        );
         return;
     };
     let name = format!("mnp_crash_{}", std::process::id());
     let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
     c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
     let (head, _) = base.rsplit_once('/').unwrap();
     crash_and_recover(&format!("{head}/{name}"), "postgres");

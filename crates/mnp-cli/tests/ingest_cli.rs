@@ -26,7 +26,11 @@ fn mnp(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
@@ -47,11 +51,24 @@ fn circuit_import_validates_every_row_and_imports_nothing_on_error() {
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("4 invalid row(s), nothing imported"), "{e}");
-    assert!(e.contains("line 3: unknown vendor \"nosuchcarrier\""), "{e}");
-    assert!(e.contains("line 4: duplicate circuit fiberprovider/ic 1 (first on line 2)"), "{e}");
-    assert!(e.contains("line 5: provisionedBps \"fast\" is not a non-negative integer"), "{e}");
+    assert!(
+        e.contains("line 3: unknown vendor \"nosuchcarrier\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("line 4: duplicate circuit fiberprovider/ic 1 (first on line 2)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("line 5: provisionedBps \"fast\" is not a non-negative integer"),
+        "{e}"
+    );
     assert!(e.contains("line 6: malformed row"), "{e}");
-    assert_eq!(ok(&mnp(&d, &["circuits", "list"])).lines().count(), 0, "nothing imported");
+    assert_eq!(
+        ok(&mnp(&d, &["circuits", "list"])).lines().count(),
+        0,
+        "nothing imported"
+    );
 
     // aliases resolve; the good file imports
     std::fs::write(
@@ -63,8 +80,14 @@ fn circuit_import_validates_every_row_and_imports_nothing_on_error() {
     .unwrap();
     assert!(ok(&mnp(&d, &["circuits", "import", "good.csv"])).contains("imported 2 circuits"));
     let list = ok(&mnp(&d, &["circuits", "list"]));
-    assert!(list.contains("fiberprovider") && list.contains("IC-40211"), "{list}");
-    assert!(list.contains("lumen") && list.contains("LUMEN-77"), "the alias level3 is stored as lumen: {list}");
+    assert!(
+        list.contains("fiberprovider") && list.contains("IC-40211"),
+        "{list}"
+    );
+    assert!(
+        list.contains("lumen") && list.contains("LUMEN-77"),
+        "the alias level3 is stored as lumen: {list}"
+    );
 }
 
 #[test]
@@ -79,29 +102,73 @@ fn ingest_is_idempotent_and_lists_and_exports_what_it_stored() {
     let again = ok(&mnp(&d, &["ingest", "--source", &src]));
     assert!(again.contains("4 message(s), 4 already known"), "{again}");
 
-    let json = ok(&mnp(&d, &["maintenances", "list", "--format", "json", "--vendor", "fiberprovider"]));
+    let json = ok(&mnp(
+        &d,
+        &[
+            "maintenances",
+            "list",
+            "--format",
+            "json",
+            "--vendor",
+            "fiberprovider",
+        ],
+    ));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let evs = v.as_array().unwrap();
     // PWIC20871: 3 circuits, PWIC21410: 3 circuits, PWIC20955 (cancelled): 1
     assert_eq!(evs.len(), 7, "{json}");
-    let ic = evs.iter().find(|e| e["parsedVendorCircuitId"] == "IC-40211" && e["vendorMaintenanceId"] == "PWIC20871").unwrap();
-    assert!(ic["internalCircuitId"].is_string(), "seeded circuit matched");
+    let ic = evs
+        .iter()
+        .find(|e| {
+            e["parsedVendorCircuitId"] == "IC-40211" && e["vendorMaintenanceId"] == "PWIC20871"
+        })
+        .unwrap();
+    assert!(
+        ic["internalCircuitId"].is_string(),
+        "seeded circuit matched"
+    );
     assert_eq!(ic["beginWindow"], "2024-05-15T04:00:00Z");
 
-    let ics = ok(&mnp(&d, &["maintenances", "list", "--format", "ics", "--vendor", "fiberprovider"]));
+    let ics = ok(&mnp(
+        &d,
+        &[
+            "maintenances",
+            "list",
+            "--format",
+            "ics",
+            "--vendor",
+            "fiberprovider",
+        ],
+    ));
     let back = mnp_parsers::vendors::bcop::parse_calendar_text(&ics).unwrap();
     assert_eq!(back.len(), 2, "two windowed maintenances in the feed");
-    let m = back.iter().find(|m| m.maintenance_id == "PWIC20871").unwrap();
-    assert_eq!(m.window.unwrap().begin().to_rfc3339(), "2024-05-15T04:00:00+00:00");
+    let m = back
+        .iter()
+        .find(|m| m.maintenance_id == "PWIC20871")
+        .unwrap();
+    assert_eq!(
+        m.window.unwrap().begin().to_rfc3339(),
+        "2024-05-15T04:00:00+00:00"
+    );
     assert_eq!(m.circuits.len(), 3);
 
     let status = ok(&mnp(&d, &["db", "status"]));
     assert!(status.contains("notifications: 4"), "{status}");
 
     // config file: database and sources
-    std::fs::write(d.join("mnp.toml"), format!("database_url = \"sqlite:{}\"\nsources = [\"{src}\"]\n", d.join("other.db").display())).unwrap();
+    std::fs::write(
+        d.join("mnp.toml"),
+        format!(
+            "database_url = \"sqlite:{}\"\nsources = [\"{src}\"]\n",
+            d.join("other.db").display()
+        ),
+    )
+    .unwrap();
     let o = ok(&mnp(&d, &["ingest"]));
-    assert!(o.contains("4 message(s), 0 already known"), "a fresh database from mnp.toml: {o}");
+    assert!(
+        o.contains("4 message(s), 0 already known"),
+        "a fresh database from mnp.toml: {o}"
+    );
     assert!(d.join("other.db").is_file());
 }
 
@@ -111,8 +178,19 @@ fn unknown_source_and_unreachable_database_are_clear_errors() {
     let o = mnp(&d, &["ingest", "--source", "ftp://x"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown source \"ftp://x\""));
-    let o = mnp(&d, &["db", "status", "--database", "postgres://nobody:secret@127.0.0.1:1/none"]);
+    let o = mnp(
+        &d,
+        &[
+            "db",
+            "status",
+            "--database",
+            "postgres://nobody:secret@127.0.0.1:1/none",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
-    assert!(e.contains("cannot open database") && !e.contains("secret"), "password redacted: {e}");
+    assert!(
+        e.contains("cannot open database") && !e.contains("secret"),
+        "password redacted: {e}"
+    );
 }

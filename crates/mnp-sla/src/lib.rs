@@ -15,10 +15,14 @@
 //!   group); [`evaluate`] computes per-circuit, per-period measurements:
 //!   outage seconds, seconds excluded by overlapping forecast maintenance,
 //!   availability, breach and credit.
+//! * **Reports** — [`report`] turns a period's outages, forecast windows and
+//!   measurements into per-provider totals, MTTR per circuit and forecast
+//!   accuracy, and draws simple SVG bar charts.
 
 pub mod definition;
 pub mod detector;
 pub mod evaluate;
 pub mod logs;
 pub mod period;
+pub mod report;
 pub mod strategy;

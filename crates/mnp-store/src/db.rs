@@ -96,7 +96,9 @@ pub fn time_text(t: &DateTime<Utc>) -> String {
 /// One result row.
 #[derive(Debug, Clone)]
 pub struct Row {
-    cols: Vec<String>,
+    // shared by every row of a result: a million-row result must not copy
+    // the column names a million times
+    cols: std::sync::Arc<[String]>,
     vals: Vec<Value>,
 }
 
@@ -228,10 +230,17 @@ pub enum Db {
     Sqlite(rusqlite::Connection),
     /// PostgreSQL, with its prepared-statement cache (one round trip per
     /// query instead of two).
-    Postgres(postgres::Client, std::collections::HashMap<String, postgres::Statement>),
+    Postgres(
+        postgres::Client,
+        std::collections::HashMap<String, postgres::Statement>,
+    ),
 }
 
-fn pg_prepare(c: &mut postgres::Client, cache: &mut std::collections::HashMap<String, postgres::Statement>, sql: &str) -> Result<postgres::Statement> {
+fn pg_prepare(
+    c: &mut postgres::Client,
+    cache: &mut std::collections::HashMap<String, postgres::Statement>,
+    sql: &str,
+) -> Result<postgres::Statement> {
     if let Some(st) = cache.get(sql) {
         return Ok(st.clone());
     }
@@ -426,7 +435,8 @@ impl Db {
         match self {
             Db::Sqlite(c) => {
                 let mut st = c.prepare_cached(&sqlite_sql(sql))?;
-                let cols: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
+                let cols: std::sync::Arc<[String]> =
+                    st.column_names().map(|s| s.to_string()).collect();
                 let n = cols.len();
                 let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
                 let mut out = Vec::new();
@@ -460,13 +470,16 @@ impl Db {
                 let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
                 let rows = c.query(&st, &refs)?;
                 let mut out = Vec::with_capacity(rows.len());
+                let cols: std::sync::Arc<[String]> =
+                    st.columns().iter().map(|c| c.name().to_string()).collect();
                 for r in &rows {
-                    let cols: Vec<String> =
-                        r.columns().iter().map(|c| c.name().to_string()).collect();
                     let vals = (0..cols.len())
                         .map(|i| pg_value(r, i))
                         .collect::<Result<Vec<_>>>()?;
-                    out.push(Row { cols, vals });
+                    out.push(Row {
+                        cols: cols.clone(),
+                        vals,
+                    });
                 }
                 Ok(out)
             }

@@ -21,12 +21,17 @@
 pub mod db;
 mod queries;
 pub mod schema;
+mod sla;
 
 use db::{Backend, Db};
 
 pub use queries::{
     Circuit, Customer, ForecastEvent, ForecastFilter, NewNotification, Notification,
     StoredMaintenance,
+};
+pub use sla::{
+    NewOutage, OutageWrite, PortMapping, ProtectionGroup, StoredMeasurement, StoredOutage,
+    StoredSla, Subject,
 };
 
 /// Errors of the store.

@@ -228,7 +228,7 @@ fn maintenance_of(r: &Row) -> Result<StoredMaintenance> {
     })
 }
 
-fn event_of(r: &Row) -> Result<ForecastEvent> {
+pub(crate) fn event_of(r: &Row) -> Result<ForecastEvent> {
     Ok(ForecastEvent {
         maint_forecast_event_id: uuid_of(Some(r.text("maintForecastEventId")?))?
             .unwrap_or_default(),

@@ -18,11 +18,18 @@ pub struct Migration {
 }
 
 /// All migrations, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial schema",
-    sql: V1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial schema",
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        name: "outages and SLA measurements",
+        sql: V2,
+    },
+];
 
 const V1: &str = r#"
 CREATE TABLE "Vendor" (
@@ -182,6 +189,41 @@ CREATE TABLE "MaxoutEvent" (
   "direction" TEXT NOT NULL,
   "alertedAt" {ts}
 );
+"#;
+
+/// Outages and SLA evaluation:
+/// * one outage per (circuit, begin): detecting the same log twice, or the
+///   next batch of a stream that closes an open outage, updates the row
+///   instead of adding one;
+/// * indexes for the evaluator's questions (unevaluated outages, outages and
+///   measurements overlapping a period — by end, since most history ends
+///   before a period starts; no index on begin, which every outage row would
+///   pay for on each write);
+/// * a protection group names its own SLA (and epoch), and its measurements
+///   live beside the circuits' ones, keyed by group and period.
+const V2: &str = r#"
+CREATE UNIQUE INDEX "CircuitOutageEvent_circuit_begin" ON "CircuitOutageEvent"("internalCircuitId", "beginOutage");
+CREATE INDEX "CircuitOutageEvent_end" ON "CircuitOutageEvent"("endOutage");
+CREATE INDEX "CircuitOutageEvent_unevaluated" ON "CircuitOutageEvent"("internalCircuitId") WHERE NOT "evaluated";
+CREATE INDEX "EquipmentPortToCircuit_circuit" ON "EquipmentPortToCircuit"("internalCircuitId");
+CREATE INDEX "SlaPerformanceMeasurement_period" ON "SlaPerformanceMeasurement"("periodStart");
+ALTER TABLE "ProtectionGroup" ADD COLUMN "slaId" TEXT;
+ALTER TABLE "ProtectionGroup" ADD COLUMN "slaEpoch" {ts};
+CREATE INDEX "ProtectionGroupMember_circuit" ON "ProtectionGroupMember"("internalCircuitId");
+CREATE TABLE "ProtectionGroupMeasurement" (
+  "protectionGroupId" TEXT NOT NULL REFERENCES "ProtectionGroup"("protectionGroupId"),
+  "periodStart" {ts} NOT NULL,
+  "periodEnd" {ts} NOT NULL,
+  "slaId" TEXT NOT NULL,
+  "outageSeconds" BIGINT NOT NULL,
+  "excludedSeconds" BIGINT NOT NULL,
+  "availabilityPercent" DOUBLE PRECISION NOT NULL,
+  "breached" {bool} NOT NULL,
+  "creditPercent" DOUBLE PRECISION NOT NULL,
+  "evaluatedAt" {ts} NOT NULL,
+  PRIMARY KEY ("protectionGroupId", "periodStart")
+);
+CREATE INDEX "ProtectionGroupMeasurement_period" ON "ProtectionGroupMeasurement"("periodStart");
 "#;
 
 /// Expand the type placeholders for a backend.
