@@ -54,18 +54,37 @@ fn run(label: &str, url: &str, n: usize) {
     let mut p = Pipeline::new(reg, store);
     let t = Instant::now();
     for (i, raw) in mails.into_iter().enumerate() {
-        let m = Message { r#ref: MessageRef { key: i.to_string(), ticket_id: None }, raw, received_at: None, origin: "bench".into() };
+        let m = Message {
+            r#ref: MessageRef {
+                key: i.to_string(),
+                ticket_id: None,
+            },
+            raw,
+            received_at: None,
+            origin: "bench".into(),
+        };
         p.process(&m).unwrap();
     }
     let el = t.elapsed().as_secs_f64();
-    println!("{label:<10} {n} mails in {el:.2} s: {:.0} mails/s, {:.2} MB/s", n as f64 / el, bytes as f64 / el / 1e6);
+    println!(
+        "{label:<10} {n} mails in {el:.2} s: {:.0} mails/s, {:.2} MB/s",
+        n as f64 / el,
+        bytes as f64 / el / 1e6
+    );
 }
 
 fn main() {
-    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let dir = std::env::temp_dir().join(format!("mnp-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    run("sqlite", &format!("sqlite:{}", dir.join("bench.db").display()), n);
+    run(
+        "sqlite",
+        &format!("sqlite:{}", dir.join("bench.db").display()),
+        n,
+    );
     match std::env::var("MNP_BENCH_POSTGRES_URL") {
         Ok(u) => run("postgres", &u, n),
         Err(_) => println!("postgres   skipped (set MNP_BENCH_POSTGRES_URL to a fresh database)"),

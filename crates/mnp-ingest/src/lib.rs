@@ -17,7 +17,6 @@ pub mod pipeline;
 pub mod source;
 pub mod sources;
 
-
 pub use pipeline::{Pipeline, Processed, RunStats};
 pub use source::{Label, Message, MessageRef, Outcome, Source};
 

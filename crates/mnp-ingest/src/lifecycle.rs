@@ -32,10 +32,16 @@ pub enum Decision {
 
 /// Decide how an incoming notice relates to the stored one.
 pub fn decide(stored: Option<Version>, incoming: Version) -> Decision {
-    let Some(s) = stored else { return Decision::New };
+    let Some(s) = stored else {
+        return Decision::New;
+    };
     if let (Some(a), Some(b)) = (incoming.sequence, s.sequence) {
         if a != b {
-            return if a > b { Decision::Revise } else { Decision::OutOfSequence };
+            return if a > b {
+                Decision::Revise
+            } else {
+                Decision::OutOfSequence
+            };
         }
     }
     match (incoming.stamp, s.stamp) {
@@ -50,21 +56,42 @@ mod tests {
     use chrono::TimeZone;
 
     fn v(seq: Option<i64>, day: Option<u32>) -> Version {
-        Version { sequence: seq, stamp: day.map(|d| Utc.with_ymd_and_hms(2024, 5, d, 12, 0, 0).unwrap()) }
+        Version {
+            sequence: seq,
+            stamp: day.map(|d| Utc.with_ymd_and_hms(2024, 5, d, 12, 0, 0).unwrap()),
+        }
     }
 
     #[test]
     fn rules() {
         assert_eq!(decide(None, v(None, None)), Decision::New);
         // sequence decides first, even against the stamps
-        assert_eq!(decide(Some(v(Some(1), Some(9))), v(Some(2), Some(1))), Decision::Revise);
-        assert_eq!(decide(Some(v(Some(3), Some(1))), v(Some(2), Some(9))), Decision::OutOfSequence);
+        assert_eq!(
+            decide(Some(v(Some(1), Some(9))), v(Some(2), Some(1))),
+            Decision::Revise
+        );
+        assert_eq!(
+            decide(Some(v(Some(3), Some(1))), v(Some(2), Some(9))),
+            Decision::OutOfSequence
+        );
         // equal or missing sequence: the stamp
-        assert_eq!(decide(Some(v(Some(1), Some(5))), v(Some(1), Some(6))), Decision::Revise);
-        assert_eq!(decide(Some(v(None, Some(5))), v(None, Some(4))), Decision::OutOfSequence);
-        assert_eq!(decide(Some(v(Some(1), Some(5))), v(None, Some(4))), Decision::OutOfSequence);
+        assert_eq!(
+            decide(Some(v(Some(1), Some(5))), v(Some(1), Some(6))),
+            Decision::Revise
+        );
+        assert_eq!(
+            decide(Some(v(None, Some(5))), v(None, Some(4))),
+            Decision::OutOfSequence
+        );
+        assert_eq!(
+            decide(Some(v(Some(1), Some(5))), v(None, Some(4))),
+            Decision::OutOfSequence
+        );
         // nothing to compare: the newer arrival wins
         assert_eq!(decide(Some(v(None, None)), v(None, None)), Decision::Revise);
-        assert_eq!(decide(Some(v(None, Some(5))), v(None, Some(5))), Decision::Revise);
+        assert_eq!(
+            decide(Some(v(None, Some(5))), v(None, Some(5))),
+            Decision::Revise
+        );
     }
 }

@@ -8,9 +8,9 @@ use mnp_store::{ForecastEvent, NewNotification, Store};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::Result;
 use crate::lifecycle::{self, Decision, Version};
 use crate::source::{Label, Message, Outcome, Source};
-use crate::Result;
 
 /// What happened to one message.
 #[derive(Debug, Clone)]
@@ -34,7 +34,11 @@ pub struct Processed {
 impl Processed {
     /// The outcome to record at the source.
     pub fn outcome(&self) -> Outcome {
-        Outcome { label: self.label, vendor: self.vendor.clone(), summary: self.summary.clone() }
+        Outcome {
+            label: self.label,
+            vendor: self.vendor.clone(),
+            summary: self.summary.clone(),
+        }
     }
 }
 
@@ -63,7 +67,11 @@ fn sha256_hex(raw: &[u8]) -> String {
 
 fn fmt_window(m: &Maintenance) -> String {
     match m.window {
-        Some(w) => format!("{} – {}", w.begin().format("%Y-%m-%d %H:%MZ"), w.end().format("%Y-%m-%d %H:%MZ")),
+        Some(w) => format!(
+            "{} – {}",
+            w.begin().format("%Y-%m-%d %H:%MZ"),
+            w.end().format("%Y-%m-%d %H:%MZ")
+        ),
         None => "no window".into(),
     }
 }
@@ -94,61 +102,90 @@ impl Pipeline {
         let email = Email::parse(&msg.raw);
         let message_id = email.as_ref().ok().and_then(|e| e.message_id.clone());
         let registry = &self.registry;
-        self.store.transaction(|store| {
-            let existing = store.find_notification(message_id.as_deref(), &sha)?;
-            let notification_id = match &existing {
-                Some(n) => {
-                    let label = Label::from_name(&n.label);
-                    if !label.is_some_and(Label::needs_human) {
-                        return Ok(Processed {
-                            notification_id: n.notification_id,
-                            label: label.unwrap_or(Label::MaintParseException),
-                            vendor: n.vendor_id.clone(),
-                            summary: format!("already processed as notification {}", n.notification_id),
-                            duplicate: true,
-                            stored: 0,
-                            unknown_circuits: Vec::new(),
-                        });
-                    }
-                    n.notification_id
-                }
-                None => store.insert_notification(&NewNotification {
-                    helpdesk_ticket_id: msg.r#ref.ticket_id.clone(),
-                    message_id: message_id.clone(),
-                    sha256: sha.clone(),
-                    sender: email.as_ref().map(|e| e.sender_address().to_string()).unwrap_or_default(),
-                    subject: email.as_ref().map(|e| e.subject.clone()).unwrap_or_default(),
-                    received_at: msg.received_at.unwrap_or_else(Utc::now),
-                    source: msg.origin.clone(),
-                    raw: msg.raw.clone(),
-                })?,
-            };
-            let mut p = match &email {
-                Err(e) => failed(notification_id, None, Label::MaintParseException, e),
-                Ok(email) => match registry.parse(email, None) {
-                    Err(e) if e.is_not_maintenance() => {
-                        let vendor = parser_of(&e);
-                        Processed {
-                            notification_id,
-                            label: Label::MaintIgnored,
-                            summary: format!("ignored: {e}"),
-                            vendor,
-                            duplicate: false,
-                            stored: 0,
-                            unknown_circuits: Vec::new(),
+        self.store
+            .transaction(|store| {
+                let existing = store.find_notification(message_id.as_deref(), &sha)?;
+                let notification_id = match &existing {
+                    Some(n) => {
+                        let label = Label::from_name(&n.label);
+                        if !label.is_some_and(Label::needs_human) {
+                            return Ok(Processed {
+                                notification_id: n.notification_id,
+                                label: label.unwrap_or(Label::MaintParseException),
+                                vendor: n.vendor_id.clone(),
+                                summary: format!(
+                                    "already processed as notification {}",
+                                    n.notification_id
+                                ),
+                                duplicate: true,
+                                stored: 0,
+                                unknown_circuits: Vec::new(),
+                            });
                         }
+                        n.notification_id
                     }
-                    Err(e @ ParseError::Unrouted { .. }) => failed(notification_id, None, Label::MaintUnknownVendor, &e),
-                    Err(e) => failed(notification_id, parser_of(&e), Label::MaintParseException, &e),
-                    Ok(parsed) => store_parsed(store, notification_id, &parsed.parser, parsed.maintenances, email, msg)?,
-                },
-            };
-            let error = p.label.needs_human().then(|| p.summary.clone());
-            store.set_label(notification_id, p.label.as_str(), p.vendor.as_deref(), error.as_deref())?;
-            p.duplicate = false;
-            Ok(p)
-        })
-        .map_err(Into::into)
+                    None => store.insert_notification(&NewNotification {
+                        helpdesk_ticket_id: msg.r#ref.ticket_id.clone(),
+                        message_id: message_id.clone(),
+                        sha256: sha.clone(),
+                        sender: email
+                            .as_ref()
+                            .map(|e| e.sender_address().to_string())
+                            .unwrap_or_default(),
+                        subject: email
+                            .as_ref()
+                            .map(|e| e.subject.clone())
+                            .unwrap_or_default(),
+                        received_at: msg.received_at.unwrap_or_else(Utc::now),
+                        source: msg.origin.clone(),
+                        raw: msg.raw.clone(),
+                    })?,
+                };
+                let mut p = match &email {
+                    Err(e) => failed(notification_id, None, Label::MaintParseException, e),
+                    Ok(email) => match registry.parse(email, None) {
+                        Err(e) if e.is_not_maintenance() => {
+                            let vendor = parser_of(&e);
+                            Processed {
+                                notification_id,
+                                label: Label::MaintIgnored,
+                                summary: format!("ignored: {e}"),
+                                vendor,
+                                duplicate: false,
+                                stored: 0,
+                                unknown_circuits: Vec::new(),
+                            }
+                        }
+                        Err(e @ ParseError::Unrouted { .. }) => {
+                            failed(notification_id, None, Label::MaintUnknownVendor, &e)
+                        }
+                        Err(e) => failed(
+                            notification_id,
+                            parser_of(&e),
+                            Label::MaintParseException,
+                            &e,
+                        ),
+                        Ok(parsed) => store_parsed(
+                            store,
+                            notification_id,
+                            &parsed.parser,
+                            parsed.maintenances,
+                            email,
+                            msg,
+                        )?,
+                    },
+                };
+                let error = p.label.needs_human().then(|| p.summary.clone());
+                store.set_label(
+                    notification_id,
+                    p.label.as_str(),
+                    p.vendor.as_deref(),
+                    error.as_deref(),
+                )?;
+                p.duplicate = false;
+                Ok(p)
+            })
+            .map_err(Into::into)
     }
 
     /// Process everything a source has pending and record each outcome
@@ -164,7 +201,10 @@ impl Pipeline {
             if p.duplicate {
                 stats.duplicates += 1;
             }
-            *stats.labels.entry(p.label.as_str().to_string()).or_default() += 1;
+            *stats
+                .labels
+                .entry(p.label.as_str().to_string())
+                .or_default() += 1;
             if let Err(e) = source.record(&r, &p.outcome()) {
                 tracing::warn!(source = %source.describe(), message = %r.key, error = %e, "could not record the outcome at the source; will retry");
                 stats.record_errors += 1;
@@ -181,7 +221,12 @@ fn parser_of(e: &ParseError) -> Option<String> {
     }
 }
 
-fn failed(notification_id: i64, vendor: Option<String>, label: Label, e: &dyn std::fmt::Display) -> Processed {
+fn failed(
+    notification_id: i64,
+    vendor: Option<String>,
+    label: Label,
+    e: &dyn std::fmt::Display,
+) -> Processed {
     Processed {
         notification_id,
         label,
@@ -223,12 +268,20 @@ fn store_parsed(
         let Some(first) = group.first() else { continue };
         let existing = store.maintenance(vendor, id)?;
         let decision = lifecycle::decide(
-            existing.as_ref().map(|s| Version { sequence: s.sequence, stamp: s.stamp }),
-            Version { sequence: first.sequence, stamp: first.stamp },
+            existing.as_ref().map(|s| Version {
+                sequence: s.sequence,
+                stamp: s.stamp,
+            }),
+            Version {
+                sequence: first.sequence,
+                stamp: first.stamp,
+            },
         );
         if decision == Decision::OutOfSequence {
             out_of_sequence += 1;
-            lines.push(format!("{vendor} {id}: out of sequence (stored revision is newer), not applied"));
+            lines.push(format!(
+                "{vendor} {id}: out of sequence (stored revision is newer), not applied"
+            ));
             continue;
         }
         let windowless_end = group.iter().all(|m| m.window.is_none())
@@ -242,7 +295,10 @@ fn store_parsed(
                 vendor: Some(vendor.to_string()),
                 ..Default::default()
             })?;
-            for e in current.into_iter().filter(|e| e.maintenance_key == ex.maintenance_key) {
+            for e in current
+                .into_iter()
+                .filter(|e| e.maintenance_key == ex.maintenance_key)
+            {
                 events.push(ForecastEvent {
                     maint_forecast_event_id: Uuid::new_v4(),
                     status: first.status.as_str().to_string(),
@@ -252,8 +308,11 @@ fn store_parsed(
             }
         } else {
             for m in group {
-                let circuits: Vec<Option<&mnp_core::CircuitImpact>> =
-                    if m.circuits.is_empty() { vec![None] } else { m.circuits.iter().map(Some).collect() };
+                let circuits: Vec<Option<&mnp_core::CircuitImpact>> = if m.circuits.is_empty() {
+                    vec![None]
+                } else {
+                    m.circuits.iter().map(Some).collect()
+                };
                 for c in circuits {
                     let internal = match c {
                         Some(c) => {
@@ -299,7 +358,10 @@ fn store_parsed(
     let label = if stored == 0 && out_of_sequence > 0 {
         Label::MaintOutOfSequence
     } else if !unknown.is_empty() {
-        lines.push(format!("unknown circuit(s), stored without internal id: {}", unknown.join(", ")));
+        lines.push(format!(
+            "unknown circuit(s), stored without internal id: {}",
+            unknown.join(", ")
+        ));
         Label::MaintUnknownCircuit
     } else {
         Label::MaintParseSuccess

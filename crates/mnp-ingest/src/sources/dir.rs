@@ -22,11 +22,17 @@ use crate::source::{Message, MessageRef, Outcome, Source};
 use crate::{Error, Result};
 
 fn io(path: &Path, err: std::io::Error) -> Error {
-    Error::Io { path: path.display().to_string(), err }
+    Error::Io {
+        path: path.display().to_string(),
+        err,
+    }
 }
 
 fn mtime(p: &Path) -> Option<DateTime<Utc>> {
-    fs::metadata(p).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from)
+    fs::metadata(p)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(DateTime::<Utc>::from)
 }
 
 fn sorted_files(dir: &Path, pred: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
@@ -35,7 +41,10 @@ fn sorted_files(dir: &Path, pred: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(io(dir, e)),
     };
-    let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file() && pred(p)).collect();
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && pred(p))
+        .collect();
     v.sort();
     Ok(v)
 }
@@ -58,25 +67,37 @@ impl Source for DirSource {
     }
     fn pending(&mut self) -> Result<Vec<MessageRef>> {
         if !self.root.is_dir() {
-            return Err(Error::Source { source_name: self.describe(), reason: "not a directory".into() });
+            return Err(Error::Source {
+                source_name: self.describe(),
+                reason: "not a directory".into(),
+            });
         }
         Ok(sorted_files(&self.root, |p| {
             p.extension().is_some_and(|e| e == "eml") && !p.with_extension("eml.label").exists()
         })?
         .into_iter()
-        .map(|p| MessageRef { key: p.display().to_string(), ticket_id: None })
+        .map(|p| MessageRef {
+            key: p.display().to_string(),
+            ticket_id: None,
+        })
         .collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
         let p = PathBuf::from(&r.key);
         let raw = fs::read(&p).map_err(|e| io(&p, e))?;
-        Ok(Message { r#ref: r.clone(), raw, received_at: mtime(&p), origin: r.key.clone() })
+        Ok(Message {
+            r#ref: r.clone(),
+            raw,
+            received_at: mtime(&p),
+            origin: r.key.clone(),
+        })
     }
     fn record(&mut self, r: &MessageRef, outcome: &Outcome) -> Result<()> {
         let p = PathBuf::from(&r.key);
         if outcome.label.needs_human() {
             let note = p.with_extension("eml.label");
-            return fs::write(&note, format!("{}\n{}\n", outcome.label, outcome.summary)).map_err(|e| io(&note, e));
+            return fs::write(&note, format!("{}\n{}\n", outcome.label, outcome.summary))
+                .map_err(|e| io(&note, e));
         }
         let dest_dir = self.root.join("processed").join(outcome.label.as_str());
         fs::create_dir_all(&dest_dir).map_err(|e| io(&dest_dir, e))?;
@@ -95,7 +116,10 @@ pub struct MboxSource {
 impl MboxSource {
     /// Read `path`.
     pub fn new(path: impl Into<PathBuf>) -> MboxSource {
-        MboxSource { path: path.into(), messages: Vec::new() }
+        MboxSource {
+            path: path.into(),
+            messages: Vec::new(),
+        }
     }
 }
 
@@ -133,16 +157,28 @@ impl Source for MboxSource {
     fn pending(&mut self) -> Result<Vec<MessageRef>> {
         let bytes = fs::read(&self.path).map_err(|e| io(&self.path, e))?;
         self.messages = split_mbox(&bytes);
-        Ok((0..self.messages.len()).map(|i| MessageRef { key: i.to_string(), ticket_id: None }).collect())
+        Ok((0..self.messages.len())
+            .map(|i| MessageRef {
+                key: i.to_string(),
+                ticket_id: None,
+            })
+            .collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
-        let i: usize = r.key.parse().map_err(|_| Error::Source { source_name: self.describe(), reason: format!("bad key {}", r.key) })?;
-        let raw = self
-            .messages
-            .get(i)
-            .cloned()
-            .ok_or_else(|| Error::Source { source_name: self.describe(), reason: format!("no message {i}") })?;
-        Ok(Message { r#ref: r.clone(), raw, received_at: None, origin: format!("{}#{}", self.path.display(), i + 1) })
+        let i: usize = r.key.parse().map_err(|_| Error::Source {
+            source_name: self.describe(),
+            reason: format!("bad key {}", r.key),
+        })?;
+        let raw = self.messages.get(i).cloned().ok_or_else(|| Error::Source {
+            source_name: self.describe(),
+            reason: format!("no message {i}"),
+        })?;
+        Ok(Message {
+            r#ref: r.clone(),
+            raw,
+            received_at: None,
+            origin: format!("{}#{}", self.path.display(), i + 1),
+        })
     }
     fn record(&mut self, _r: &MessageRef, _outcome: &Outcome) -> Result<()> {
         Ok(())
@@ -172,27 +208,53 @@ impl Source for MaildirSource {
     }
     fn pending(&mut self) -> Result<Vec<MessageRef>> {
         if !self.root.join("cur").is_dir() && !self.root.join("new").is_dir() {
-            return Err(Error::Source { source_name: self.describe(), reason: "not a Maildir (no cur/ or new/)".into() });
+            return Err(Error::Source {
+                source_name: self.describe(),
+                reason: "not a Maildir (no cur/ or new/)".into(),
+            });
         }
         let mut v = sorted_files(&self.root.join("new"), |_| true)?;
         v.extend(sorted_files(&self.root.join("cur"), |p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             let f = maildir_flags(&name);
             !f.contains('S') && !f.contains('F')
         })?);
-        Ok(v.into_iter().map(|p| MessageRef { key: p.display().to_string(), ticket_id: None }).collect())
+        Ok(v.into_iter()
+            .map(|p| MessageRef {
+                key: p.display().to_string(),
+                ticket_id: None,
+            })
+            .collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
         let p = PathBuf::from(&r.key);
         let raw = fs::read(&p).map_err(|e| io(&p, e))?;
-        Ok(Message { r#ref: r.clone(), raw, received_at: mtime(&p), origin: r.key.clone() })
+        Ok(Message {
+            r#ref: r.clone(),
+            raw,
+            received_at: mtime(&p),
+            origin: r.key.clone(),
+        })
     }
     fn record(&mut self, r: &MessageRef, outcome: &Outcome) -> Result<()> {
         let p = PathBuf::from(&r.key);
-        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let base = name.split_once(":2,").map(|(b, _)| b.to_string()).unwrap_or(name.clone());
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let base = name
+            .split_once(":2,")
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(name.clone());
         let mut flags: Vec<char> = maildir_flags(&name).chars().collect();
-        flags.push(if outcome.label.needs_human() { 'F' } else { 'S' });
+        flags.push(if outcome.label.needs_human() {
+            'F'
+        } else {
+            'S'
+        });
         flags.sort_unstable();
         flags.dedup();
         let flags: String = flags.into_iter().collect();
@@ -216,11 +278,15 @@ impl FilesSource {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> =
-        fs::read_dir(dir).map_err(|e| io(dir, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for p in entries {
-        let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
@@ -240,12 +306,22 @@ impl Source for FilesSource {
     fn pending(&mut self) -> Result<Vec<MessageRef>> {
         let mut v = Vec::new();
         walk(&self.root, &mut v)?;
-        Ok(v.into_iter().map(|p| MessageRef { key: p.display().to_string(), ticket_id: None }).collect())
+        Ok(v.into_iter()
+            .map(|p| MessageRef {
+                key: p.display().to_string(),
+                ticket_id: None,
+            })
+            .collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
         let p = PathBuf::from(&r.key);
         let raw = fs::read(&p).map_err(|e| io(&p, e))?;
-        Ok(Message { r#ref: r.clone(), raw, received_at: mtime(&p), origin: r.key.clone() })
+        Ok(Message {
+            r#ref: r.clone(),
+            raw,
+            received_at: mtime(&p),
+            origin: r.key.clone(),
+        })
     }
     fn record(&mut self, _r: &MessageRef, _outcome: &Outcome) -> Result<()> {
         Ok(())
@@ -278,7 +354,13 @@ mod tests {
     #[test]
     fn mbox_split() {
         let m = split_mbox(b"From a Mon\nSubject: 1\n\n>From x\nFrom b Tue\nSubject: 2\n\ny\n");
-        assert_eq!(m, vec![b"Subject: 1\n\nFrom x\n".to_vec(), b"Subject: 2\n\ny\n".to_vec()]);
+        assert_eq!(
+            m,
+            vec![
+                b"Subject: 1\n\nFrom x\n".to_vec(),
+                b"Subject: 2\n\ny\n".to_vec()
+            ]
+        );
     }
 
     #[test]

@@ -18,7 +18,11 @@ pub fn corpus(p: &str) -> Vec<u8> {
 }
 
 pub fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mnp-ingest-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let d = std::env::temp_dir().join(format!(
+        "mnp-ingest-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -27,12 +31,20 @@ pub fn tmpdir(tag: &str) -> PathBuf {
 /// A fresh PostgreSQL database URL, or None (with a printed skip note).
 pub fn fresh_postgres(test: &str) -> Option<String> {
     let Ok(base) = std::env::var("MNP_TEST_POSTGRES_URL") else {
-        eprintln!("SKIPPED {test} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (.ci/run sets it)");
+        eprintln!(
+            "SKIPPED {test} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (.ci/run sets it)"
+        );
         return None;
     };
-    let name = format!("mnp_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
-    let mut c = postgres::Client::connect(&base, postgres::NoTls).expect("MNP_TEST_POSTGRES_URL must be reachable");
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+    let name = format!(
+        "mnp_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut c = postgres::Client::connect(&base, postgres::NoTls)
+        .expect("MNP_TEST_POSTGRES_URL must be reachable");
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
     c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
     let (head, _) = base.rsplit_once('/').unwrap();
     Some(format!("{head}/{name}"))
@@ -41,7 +53,10 @@ pub fn fresh_postgres(test: &str) -> Option<String> {
 /// Every store the suite runs on: SQLite always, PostgreSQL when configured.
 pub fn stores(test: &str) -> Vec<(String, Store)> {
     let dir = tmpdir(test);
-    let mut v = vec![("sqlite".to_string(), open(&format!("sqlite:{}", dir.join("mnp.db").display())))];
+    let mut v = vec![(
+        "sqlite".to_string(),
+        open(&format!("sqlite:{}", dir.join("mnp.db").display())),
+    )];
     if let Some(url) = fresh_postgres(test) {
         v.push(("postgres".to_string(), open(&url)));
     }
