@@ -6,6 +6,8 @@
 //! ```toml
 //! # directories of vendor-parser plugins (cdylib), loaded in order
 //! plugin_dirs = ["plugins"]
+//! # directories of declarative vendor profiles (*.toml)
+//! profile_dirs = ["profiles"]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,9 @@ pub struct GlobalOpts {
     /// Load vendor-parser plugins from this directory (repeatable).
     #[arg(long = "plugin-dir", global = true, value_name = "DIR")]
     pub plugin_dirs: Vec<PathBuf>,
+    /// Load declarative vendor profiles (*.toml) from this directory (repeatable).
+    #[arg(long = "profiles", global = true, value_name = "DIR")]
+    pub profile_dirs: Vec<PathBuf>,
     /// Database URL (default: $MNP_DATABASE_URL, else `database_url` in mnp.toml, else sqlite:./mnp.db).
     #[arg(long = "database", global = true, value_name = "URL")]
     pub database: Option<String>,
@@ -34,6 +39,8 @@ pub struct GlobalOpts {
 struct FileConfig {
     #[serde(default)]
     plugin_dirs: Vec<PathBuf>,
+    #[serde(default)]
+    profile_dirs: Vec<PathBuf>,
     #[serde(default)]
     database_url: Option<String>,
     #[serde(default)]
@@ -110,7 +117,7 @@ fn redact(url: &str) -> String {
 }
 
 /// The registry: built-in parsers, then plugins from the config file and
-/// `--plugin-dir`. A plugin that fails to load is reported on stderr and
+/// `--plugin-dir`, then declarative profiles (`profile_dirs`, `--profiles`). A plugin that fails to load is reported on stderr and
 /// skipped; the other parsers keep working.
 pub fn registry(opts: &GlobalOpts) -> anyhow::Result<Registry> {
     let mut reg = mnp_parsers::registry();
@@ -134,6 +141,18 @@ pub fn registry(opts: &GlobalOpts) -> anyhow::Result<Registry> {
                     eprintln!("mnp: warning: plugin {} not loaded: {e}", file.display());
                 }
             }
+        }
+    }
+    let profile_dirs: Vec<PathBuf> = cfg
+        .profile_dirs
+        .iter()
+        .map(|d| base.join(d))
+        .chain(opts.profile_dirs.iter().cloned())
+        .collect();
+    for e in crate::profiles_cmd::load_profile_dirs(&mut reg, &profile_dirs) {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("mnp: warning: {e}");
         }
     }
     Ok(reg)

@@ -12,6 +12,7 @@ mod ingest_cmd;
 mod input;
 mod outages_cmd;
 mod parse_cmd;
+mod profiles_cmd;
 mod remote;
 mod report_cmd;
 mod scaffold;

@@ -27,6 +27,14 @@ pub enum VendorsCmd {
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
     },
+    /// Show what a declarative profile extracts from mails, field by field.
+    Test {
+        /// The profile (TOML).
+        profile: PathBuf,
+        /// Mails to try it on.
+        #[arg(required = true)]
+        mails: Vec<PathBuf>,
+    },
     /// Scaffold a new vendor: parser file, `mod` line, corpus folder with template fixtures.
     New {
         /// Vendor id, kebab-case (e.g. `acme-fiber`).
@@ -101,6 +109,9 @@ pub fn run(cmd: VendorsCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
                     e.senders.join(", ")
                 )?;
             }
+        }
+        VendorsCmd::Test { profile, mails } => {
+            return crate::profiles_cmd::vendors_test(&profile, &mails);
         }
         VendorsCmd::Docs { corpus } => write!(out, "{}", vendors_page(reg, &corpus))?,
         VendorsCmd::New {

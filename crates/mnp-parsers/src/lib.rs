@@ -6,7 +6,9 @@
 //! There is no central list; [`registry`] collects whatever is linked and adds
 //! the [`ALIASES`] table. Shared reading helpers live in [`helpers`]:
 //! BCOP iCalendar (`nom`), offline time zones (`chrono-tz`), date formats and
-//! labelled text.
+//! labelled text. Carriers whose notices are plain enough are described
+//! declaratively instead, by a TOML [`profiles`] file (built-in ones are
+//! compiled in from `profiles/*.toml`; operators load their own at run time).
 //!
 //! The crate is pure: no I/O, no printing, and no panics — `unwrap`,
 //! `expect`, indexing and `panic!` are denied by lint, and the fuzz target
@@ -29,6 +31,7 @@
 )]
 
 pub mod helpers;
+pub mod profiles;
 pub mod scoring;
 pub mod vendors;
 
@@ -130,6 +133,11 @@ pub fn registry() -> Registry {
             Registry::new()
         }
     };
+    // Built-in declarative profiles register like any built-in parser; a
+    // bad one is logged and skipped, never fatal.
+    for e in &profiles::register_builtin(&mut reg) {
+        tracing::error!(error = %e, "built-in profile skipped");
+    }
     for a in ALIASES {
         if let Err(e) = reg
             .add_alias(a.name, a.id)

@@ -18,6 +18,13 @@ fn vendor_modules() -> BTreeSet<String> {
         .collect()
 }
 
+/// Ids of the profiles compiled in from `profiles/<id>.toml`.
+fn is_builtin_profile(id: &str) -> bool {
+    mnp_parsers::profiles::BUILTIN
+        .iter()
+        .any(|(name, _)| name.strip_suffix(".toml") == Some(id))
+}
+
 #[test]
 fn ids_are_kebab_case_and_match_their_module() {
     let reg = mnp_parsers::registry();
@@ -25,6 +32,20 @@ fn ids_are_kebab_case_and_match_their_module() {
     let mods = vendor_modules();
     for e in reg.entries() {
         assert!(kebab.is_match(&e.id), "{} is not kebab-case", e.id);
+        if is_builtin_profile(&e.id) {
+            // a built-in profile lives in profiles/<id>.toml instead
+            assert!(
+                root()
+                    .join("profiles")
+                    .join(format!("{}.toml", e.id))
+                    .is_file(),
+                "built-in profile {} is not in profiles/{}.toml",
+                e.id,
+                e.id
+            );
+            assert_eq!(e.formats, ["profile"], "{}", e.id);
+            continue;
+        }
         assert!(
             mods.contains(&e.id.replace('-', "_")),
             "{} has no module src/vendors/{}.rs",
@@ -51,12 +72,13 @@ fn every_module_registers_exactly_one_parser() {
         .sum();
     assert_eq!(
         reg.len(),
-        submitted,
-        "registered parsers vs inventory::submit! in src/vendors"
+        submitted + mnp_parsers::profiles::BUILTIN.len(),
+        "registered parsers vs inventory::submit! in src/vendors plus built-in profiles"
     );
     let ids: BTreeSet<String> = reg
         .entries()
         .iter()
+        .filter(|e| !is_builtin_profile(&e.id))
         .map(|e| e.id.replace('-', "_"))
         .collect();
     assert_eq!(
@@ -153,4 +175,30 @@ fn renamed_carriers_route_through_the_alias_table() {
         reg.get("telia").is_none(),
         "no Arelion parser exists: the alias must not be invented"
     );
+}
+
+#[test]
+fn every_builtin_profile_file_is_compiled_in_and_registered() {
+    // profiles/*.toml and profiles::BUILTIN must list the same files, and
+    // each must load and register under its file name's id
+    let on_disk: BTreeSet<String> = fs::read_dir(root().join("profiles"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    let compiled: BTreeSet<String> = mnp_parsers::profiles::BUILTIN
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert_eq!(on_disk, compiled);
+    let reg = mnp_parsers::registry();
+    for name in &compiled {
+        let id = name.trim_end_matches(".toml");
+        let e = reg
+            .get(id)
+            .unwrap_or_else(|| panic!("built-in profile {id} is not registered"));
+        assert_eq!(e.origin, mnp_core::Origin::BuiltIn, "{id}");
+        assert_eq!(e.formats, ["profile"], "{id}");
+    }
 }
