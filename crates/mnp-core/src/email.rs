@@ -253,11 +253,11 @@ impl Email {
                     .iter()
                     .filter(|p| p.is_html() && p.text.is_some())
                 {
-                    if !p.is_attachment {
-                        if let Some(d) = docs.get(k) {
-                            out.push_str(&html::doc_to_text(d));
-                            out.push('\n');
-                        }
+                    if !p.is_attachment
+                        && let Some(d) = docs.get(k)
+                    {
+                        out.push_str(&html::doc_to_text(d));
+                        out.push('\n');
                     }
                     k += 1;
                 }
@@ -431,16 +431,16 @@ fn walk(p: &ParsedMail<'_>, limits: &Limits, depth: usize, email: &mut Email) ->
         if p.subparts.is_empty() {
             // A multipart without readable children: keep the body as text so
             // nothing is silently lost.
-            if let Ok(body) = p.get_body() {
-                if !body.trim().is_empty() {
-                    email.parts.push(Part {
-                        mime: "text/plain".into(),
-                        filename: None,
-                        is_attachment: false,
-                        data: body.as_bytes().to_vec(),
-                        text: Some(body),
-                    });
-                }
+            if let Ok(body) = p.get_body()
+                && !body.trim().is_empty()
+            {
+                email.parts.push(Part {
+                    mime: "text/plain".into(),
+                    filename: None,
+                    is_attachment: false,
+                    data: body.as_bytes().to_vec(),
+                    text: Some(body),
+                });
             }
         }
         for sp in &p.subparts {
@@ -504,11 +504,9 @@ fn decode_text(p: &ParsedMail<'_>, data: &[u8]) -> String {
     let label = p.ctype.charset.trim().to_ascii_lowercase();
     let explicit = p.ctype.params.contains_key("charset")
         && !matches!(label.as_str(), "us-ascii" | "ascii" | "");
-    if explicit {
-        if let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
-            let (s, _, _) = enc.decode(data);
-            return s.into_owned();
-        }
+    if explicit && let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+        let (s, _, _) = enc.decode(data);
+        return s.into_owned();
     }
     match std::str::from_utf8(data) {
         Ok(s) => s.to_string(),

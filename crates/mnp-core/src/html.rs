@@ -244,10 +244,11 @@ impl Writer {
                 }
                 continue;
             }
-            if i > 0 || self.pending_space {
-                if !self.cur.is_empty() && !self.cur.ends_with([' ', '\t']) {
-                    self.cur.push(' ');
-                }
+            if (i > 0 || self.pending_space)
+                && !self.cur.is_empty()
+                && !self.cur.ends_with([' ', '\t'])
+            {
+                self.cur.push(' ');
             }
             self.cur.push_str(word);
             self.pending_space = false;

@@ -311,15 +311,15 @@ impl Maintenance {
                 ));
             }
         }
-        if let Some(w) = self.window {
-            if w.begin() >= w.end() {
-                v.push("window begin is not before end".into());
-            }
+        if let Some(w) = self.window
+            && w.begin() >= w.end()
+        {
+            v.push("window begin is not before end".into());
         }
-        if let Some(s) = self.impact_seconds {
-            if s < 0 {
-                v.push(format!("impact_seconds {s} is negative"));
-            }
+        if let Some(s) = self.impact_seconds
+            && s < 0
+        {
+            v.push(format!("impact_seconds {s} is negative"));
         }
         v
     }

@@ -35,14 +35,14 @@ pub fn decide(stored: Option<Version>, incoming: Version) -> Decision {
     let Some(s) = stored else {
         return Decision::New;
     };
-    if let (Some(a), Some(b)) = (incoming.sequence, s.sequence) {
-        if a != b {
-            return if a > b {
-                Decision::Revise
-            } else {
-                Decision::OutOfSequence
-            };
-        }
+    if let (Some(a), Some(b)) = (incoming.sequence, s.sequence)
+        && a != b
+    {
+        return if a > b {
+            Decision::Revise
+        } else {
+            Decision::OutOfSequence
+        };
     }
     match (incoming.stamp, s.stamp) {
         (Some(a), Some(b)) if a < b => Decision::OutOfSequence,

@@ -42,10 +42,10 @@ fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 fn parse_all(reg: &Registry, mails: &[(String, Vec<u8>)]) -> usize {
     let mut ok = 0;
     for (_, raw) in mails {
-        if let Ok(email) = Email::parse(raw) {
-            if reg.parse(&email, None).is_ok() {
-                ok += 1;
-            }
+        if let Ok(email) = Email::parse(raw)
+            && reg.parse(&email, None).is_ok()
+        {
+            ok += 1;
         }
     }
     ok

@@ -117,12 +117,12 @@ pub fn compare(exp: &Value, out: &Value, ignore: &BTreeSet<String>) -> Vec<Strin
             bad.push(format!("circuits: want {w:?}, got {g:?}"));
         }
     }
-    if !ign.contains("account") {
-        if let Some(w) = norm(exp.get("account")) {
-            let g = norm(out.get("account"));
-            if g.as_deref() != Some(w.as_str()) && !accept("account").contains(&g) {
-                bad.push(format!("account: want {w:?}, got {g:?}"));
-            }
+    if !ign.contains("account")
+        && let Some(w) = norm(exp.get("account"))
+    {
+        let g = norm(out.get("account"));
+        if g.as_deref() != Some(w.as_str()) && !accept("account").contains(&g) {
+            bad.push(format!("account: want {w:?}, got {g:?}"));
         }
     }
     bad
@@ -164,17 +164,17 @@ pub fn score(expected: &Value, produced: &[Value]) -> Result<(), String> {
             if used.get(j).copied().unwrap_or(true) {
                 continue;
             }
-            if let Some(o) = outs.get(j) {
-                if compare(e, o, ign).is_empty() {
-                    if let Some(u) = used.get_mut(j) {
-                        *u = true;
-                    }
-                    if assign(i + 1, exps, outs, used, ign) {
-                        return true;
-                    }
-                    if let Some(u) = used.get_mut(j) {
-                        *u = false;
-                    }
+            if let Some(o) = outs.get(j)
+                && compare(e, o, ign).is_empty()
+            {
+                if let Some(u) = used.get_mut(j) {
+                    *u = true;
+                }
+                if assign(i + 1, exps, outs, used, ign) {
+                    return true;
+                }
+                if let Some(u) = used.get_mut(j) {
+                    *u = false;
                 }
             }
         }

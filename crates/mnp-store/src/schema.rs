@@ -268,13 +268,13 @@ pub fn version(db: &mut Db) -> Result<i64> {
 /// Apply every pending migration; returns the versions applied.
 pub fn migrate(db: &mut Db) -> Result<Vec<i64>> {
     let current = version(db)?;
-    if let Some(latest) = MIGRATIONS.last() {
-        if current > latest.version {
-            return Err(Error::Schema(format!(
-                "database schema version {current} is newer than this mnp knows ({})",
-                latest.version
-            )));
-        }
+    if let Some(latest) = MIGRATIONS.last()
+        && current > latest.version
+    {
+        return Err(Error::Schema(format!(
+            "database schema version {current} is newer than this mnp knows ({})",
+            latest.version
+        )));
     }
     let mut applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {

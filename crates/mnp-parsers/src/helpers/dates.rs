@@ -90,10 +90,11 @@ pub fn parse_naive(s: &str, formats: &[&str]) -> Option<NaiveDateTime> {
             return Some(d);
         }
         // date-only formats
-        if !f.contains("%H") && !f.contains("%I") {
-            if let Ok(d) = NaiveDate::parse_from_str(&n, f) {
-                return d.and_hms_opt(0, 0, 0);
-            }
+        if !f.contains("%H")
+            && !f.contains("%I")
+            && let Ok(d) = NaiveDate::parse_from_str(&n, f)
+        {
+            return d.and_hms_opt(0, 0, 0);
         }
     }
     None
@@ -104,28 +105,25 @@ pub fn parse_naive(s: &str, formats: &[&str]) -> Option<NaiveDateTime> {
 /// in place.
 pub fn split_zone(s: &str) -> (String, Option<Zone>) {
     let n = normalize(s);
-    if let Some(r) = ZONE_TAIL.as_ref() {
-        if let Some(c) = r.captures(&n) {
-            if let (Some(all), Some(z)) = (c.get(0), c.get(1)) {
-                let word = z.as_str().replace(' ', "");
-                let zone = tz::zone_by_name(z.as_str()).or_else(|| tz::offset(&word));
-                // AM/PM look like zones: never treat them as one.
-                if let Some(zone) =
-                    zone.filter(|_| !matches!(word.to_ascii_uppercase().as_str(), "AM" | "PM"))
-                {
-                    return (n[..all.start()].trim().to_string(), Some(zone));
-                }
-            }
+    if let Some(r) = ZONE_TAIL.as_ref()
+        && let Some(c) = r.captures(&n)
+        && let (Some(all), Some(z)) = (c.get(0), c.get(1))
+    {
+        let word = z.as_str().replace(' ', "");
+        let zone = tz::zone_by_name(z.as_str()).or_else(|| tz::offset(&word));
+        // AM/PM look like zones: never treat them as one.
+        if let Some(zone) =
+            zone.filter(|_| !matches!(word.to_ascii_uppercase().as_str(), "AM" | "PM"))
+        {
+            return (n[..all.start()].trim().to_string(), Some(zone));
         }
     }
-    if let Some(r) = ZONE_HEAD.as_ref() {
-        if let Some(c) = r.captures(&n) {
-            if let (Some(all), Some(z)) = (c.get(0), c.get(1)) {
-                if let Some(zone) = tz::zone_by_name(&z.as_str().replace(' ', "")) {
-                    return (n[all.end()..].trim().to_string(), Some(zone));
-                }
-            }
-        }
+    if let Some(r) = ZONE_HEAD.as_ref()
+        && let Some(c) = r.captures(&n)
+        && let (Some(all), Some(z)) = (c.get(0), c.get(1))
+        && let Some(zone) = tz::zone_by_name(&z.as_str().replace(' ', ""))
+    {
+        return (n[all.end()..].trim().to_string(), Some(zone));
     }
     (n, None)
 }
@@ -154,6 +152,12 @@ pub fn parse_utc(s: &str, formats: &[&str], field: &'static str) -> Result<DateT
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
 

@@ -171,10 +171,10 @@ pub fn parse(text: &str) -> Calendar {
             }
             "END" => {
                 let comp = p.value.trim().to_ascii_uppercase();
-                if comp == "VEVENT" {
-                    if let Some(ev) = current.take() {
-                        cal.events.push(ev);
-                    }
+                if comp == "VEVENT"
+                    && let Some(ev) = current.take()
+                {
+                    cal.events.push(ev);
                 }
                 if let Some(pos) = stack.iter().rposition(|c| *c == comp) {
                     stack.truncate(pos);
@@ -247,6 +247,12 @@ pub fn parse_datetime(
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
 

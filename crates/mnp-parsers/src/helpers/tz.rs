@@ -177,13 +177,13 @@ pub fn zone_by_name(name: &str) -> Option<Zone> {
         return Some(Zone::Named(*tz));
     }
     // "(UTC+01:00) Amsterdam, Berlin..." style Outlook names
-    if let Some(rest) = lower.strip_prefix("(utc") {
-        if let Some((off, _)) = rest.split_once(')') {
-            if off.is_empty() {
-                return h(0, 0);
-            }
-            return offset(off);
+    if let Some(rest) = lower.strip_prefix("(utc")
+        && let Some((off, _)) = rest.split_once(')')
+    {
+        if off.is_empty() {
+            return h(0, 0);
         }
+        return offset(off);
     }
     city(&lower)
 }
@@ -250,6 +250,12 @@ pub fn localize(zone: &Zone, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use chrono::NaiveDate;

@@ -60,6 +60,12 @@ fn lower<'w>(word: &'w str) -> Cow<'w, str> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use mnp_core::{Impact, Status};
 
