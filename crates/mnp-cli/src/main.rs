@@ -10,6 +10,7 @@ mod corpus_cmd;
 mod db_cmd;
 mod ingest_cmd;
 mod input;
+mod maxout_cmd;
 mod outages_cmd;
 mod parse_cmd;
 mod profiles_cmd;
@@ -75,6 +76,11 @@ enum Command {
     Outages(outages_cmd::OutagesCmd),
     /// Reports for a month: sla, providers, forecast-accuracy, mttr.
     Report(report_cmd::ReportArgs),
+    /// Generate deterministic telemetry (line protocol or JSON) with known maxouts.
+    Simulate(maxout_cmd::SimulateArgs),
+    /// Maxout episodes: replay telemetry, report, forecast.
+    #[command(subcommand)]
+    Maxout(maxout_cmd::MaxoutCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +134,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Outages(cmd) => outages_cmd::run(cmd, &cli.global),
         Command::Report(args) => report_cmd::run(args, &cli.global),
+        Command::Simulate(args) => maxout_cmd::simulate(args),
+        Command::Maxout(cmd) => maxout_cmd::run(cmd, &cli.global),
     }
 }
 

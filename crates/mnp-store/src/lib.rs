@@ -19,12 +19,16 @@
 //! ```
 
 pub mod db;
+mod maxout;
 mod queries;
 pub mod schema;
 mod sla;
 
 use db::{Backend, Db};
 
+pub use maxout::{
+    Backoff, MaxoutFilter, MaxoutWrite, NewMail, OutboxMail, StoredDailyPeak, StoredMaxout,
+};
 pub use queries::{
     Circuit, Customer, ForecastEvent, ForecastFilter, NewNotification, Notification,
     StoredMaintenance,

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "outages and SLA measurements",
         sql: V2,
     },
+    Migration {
+        version: 3,
+        name: "maxout episodes, daily peaks and the alert outbox",
+        sql: V3,
+    },
 ];
 
 const V1: &str = r#"
@@ -224,6 +229,53 @@ CREATE TABLE "ProtectionGroupMeasurement" (
   PRIMARY KEY ("protectionGroupId", "periodStart")
 );
 CREATE INDEX "ProtectionGroupMeasurement_period" ON "ProtectionGroupMeasurement"("periodStart");
+"#;
+
+/// Maxout (see `crate::maxout`):
+/// * `MaxoutEvent` gains what the engine needs to restore an open episode
+///   after a restart (circuit id as the telemetry names it, peak rate, time
+///   over in seconds, last sample, ceiling and threshold) and an index for
+///   open episodes and per-customer reports;
+/// * `MaxoutDailyPeak`: highest utilisation per circuit and UTC day, the
+///   input of the capacity forecast (samples themselves are not kept);
+/// * `AlertOutbox`: mails queued for delivery, one per (episode, kind) via
+///   `dedupeKey`, retried with backoff until sent.
+const V3: &str = r#"
+ALTER TABLE "MaxoutEvent" ADD COLUMN "circuitRef" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "MaxoutEvent" ADD COLUMN "lastSampleAt" {ts};
+ALTER TABLE "MaxoutEvent" ADD COLUMN "peakBps" DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE "MaxoutEvent" ADD COLUMN "secondsOver" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "MaxoutEvent" ADD COLUMN "capacityBps" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "MaxoutEvent" ADD COLUMN "provisionedBps" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "MaxoutEvent" ADD COLUMN "burstBps" BIGINT;
+ALTER TABLE "MaxoutEvent" ADD COLUMN "thresholdPercent" DOUBLE PRECISION NOT NULL DEFAULT 100;
+CREATE INDEX "MaxoutEvent_open" ON "MaxoutEvent"("internalCircuitId") WHERE "endedAt" IS NULL;
+CREATE INDEX "MaxoutEvent_customer" ON "MaxoutEvent"("customerId", "startedAt");
+CREATE INDEX "MaxoutEvent_started" ON "MaxoutEvent"("startedAt");
+CREATE TABLE "MaxoutDailyPeak" (
+  "internalCircuitId" {uuid} NOT NULL,
+  "day" TEXT NOT NULL,
+  "peakPercent" DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY ("internalCircuitId", "day")
+);
+CREATE TABLE "AlertOutbox" (
+  "outboxId" {pk},
+  "dedupeKey" TEXT NOT NULL UNIQUE,
+  "maxoutEventId" {uuid},
+  "kind" TEXT NOT NULL,
+  "toAddrs" TEXT NOT NULL,
+  "ccAddrs" TEXT NOT NULL,
+  "subject" TEXT NOT NULL,
+  "textBody" TEXT NOT NULL,
+  "htmlBody" TEXT NOT NULL,
+  "createdAt" {ts} NOT NULL,
+  "attempts" BIGINT NOT NULL DEFAULT 0,
+  "nextAttemptAt" {ts} NOT NULL,
+  "sentAt" {ts},
+  "lastError" TEXT
+);
+CREATE INDEX "AlertOutbox_due" ON "AlertOutbox"("nextAttemptAt") WHERE "sentAt" IS NULL;
+CREATE INDEX "AlertOutbox_episode" ON "AlertOutbox"("maxoutEventId");
 "#;
 
 /// Expand the type placeholders for a backend.
