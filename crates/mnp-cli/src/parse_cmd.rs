@@ -1,12 +1,13 @@
 //! `mnp parse`: mails in, maintenance records out.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use mnp_core::{Email, Error, Maintenance, Registry};
+use mnp_parsers::generic;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -34,6 +35,54 @@ pub struct ParseArgs {
     /// No progress bar even on a terminal.
     #[arg(long)]
     quiet: bool,
+    /// Read mail that routes to no vendor with the generic parser (printed
+    /// with provider "generic", plus its confidence and evidence).
+    #[arg(long)]
+    generic: bool,
+    /// Circuit inventory for the generic parser: a CSV with a
+    /// `vendorCircuitId` column; ids found in it are preferred.
+    #[arg(long, value_name = "FILE.csv", requires = "generic")]
+    circuits: Option<PathBuf>,
+    /// Generic results below this confidence count as failed ("for a human").
+    #[arg(long, default_value_t = 0.6, value_name = "0..1")]
+    min_confidence: f64,
+}
+
+/// Set to `1` to skip the registry and read every mail with the generic
+/// parser: how `score-corpus` measures it on vendors it has never seen.
+pub const FORCE_GENERIC_ENV: &str = "MNP_FORCE_GENERIC";
+
+/// How to use the generic parser in this run.
+struct GenericCtx {
+    inventory: generic::Inventory,
+    options: generic::Options,
+    /// Skip routing altogether.
+    force: bool,
+}
+
+/// The `vendorCircuitId` column of a CSV inventory.
+fn load_inventory(path: &Path) -> anyhow::Result<generic::Inventory> {
+    let mut rd = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot read circuit inventory {}", path.display()))?;
+    let headers = rd
+        .headers()
+        .with_context(|| format!("{}: no header row", path.display()))?
+        .clone();
+    let norm = |h: &str| h.trim().to_ascii_lowercase().replace(['_', '-', ' '], "");
+    let col = headers
+        .iter()
+        .position(|h| norm(h) == "vendorcircuitid")
+        .with_context(|| format!("{}: no vendorCircuitId column", path.display()))?;
+    let mut ids = Vec::new();
+    for (i, rec) in rd.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: bad row {}", path.display(), i + 2))?;
+        if let Some(v) = rec.get(col).filter(|v| !v.trim().is_empty()) {
+            ids.push(v.to_string());
+        }
+    }
+    Ok(generic::Inventory::new(ids))
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +103,8 @@ enum Outcome {
     Parsed {
         parser: String,
         maintenances: Vec<Maintenance>,
+        /// Confidence and evidence, for generic results.
+        generic: Option<(f64, Vec<generic::Evidence>)>,
     },
     Ignored {
         parser: Option<String>,
@@ -65,7 +116,40 @@ enum Outcome {
     },
 }
 
-fn parse_one(reg: &Registry, item: &Item, vendor: Option<&str>) -> Outcome {
+/// The generic parser's verdict on a mail nothing else could read.
+fn parse_generic(email: &Email, ctx: &GenericCtx) -> Outcome {
+    match generic::parse(email, &ctx.inventory, &ctx.options) {
+        Ok(r) if r.is_confident(&ctx.options) => Outcome::Parsed {
+            parser: generic::PROVIDER.to_string(),
+            maintenances: r.maintenances,
+            generic: Some((r.confidence, r.evidence)),
+        },
+        Ok(r) => Outcome::Failed {
+            error: format!(
+                "generic parser: confidence {:.2} below {:.2}, {} maintenance(s) found; for a human, not stored",
+                r.confidence,
+                ctx.options.min_confidence,
+                r.maintenances.len()
+            ),
+            kind: "low-confidence",
+        },
+        Err(e) if e.is_not_maintenance() => Outcome::Ignored {
+            parser: Some(generic::PROVIDER.to_string()),
+            error: e,
+        },
+        Err(e) => Outcome::Failed {
+            kind: e.kind(),
+            error: format!("generic parser: {e}"),
+        },
+    }
+}
+
+fn parse_one(
+    reg: &Registry,
+    item: &Item,
+    vendor: Option<&str>,
+    generic: Option<&GenericCtx>,
+) -> Outcome {
     let bytes = match &item.bytes {
         Ok(b) => b,
         Err(e) => {
@@ -84,10 +168,21 @@ fn parse_one(reg: &Registry, item: &Item, vendor: Option<&str>) -> Outcome {
             };
         }
     };
+    if let Some(ctx) = generic.filter(|c| c.force) {
+        return parse_generic(&email, ctx);
+    }
     match reg.parse(&email, vendor) {
         Ok(p) => Outcome::Parsed {
             parser: p.parser,
             maintenances: p.maintenances,
+            generic: None,
+        },
+        Err(Error::Unrouted { .. }) if generic.is_some() => match generic {
+            Some(ctx) => parse_generic(&email, ctx),
+            None => Outcome::Failed {
+                error: "unrouted".into(),
+                kind: "unrouted",
+            },
         },
         Err(e) if e.is_not_maintenance() => {
             let parser = match &e {
@@ -103,7 +198,20 @@ fn parse_one(reg: &Registry, item: &Item, vendor: Option<&str>) -> Outcome {
     }
 }
 
-fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
+fn records(
+    view: View,
+    source: &str,
+    ms: &[Maintenance],
+    generic: Option<&(f64, Vec<generic::Evidence>)>,
+) -> Vec<Value> {
+    let add_generic = |v: &mut Value, evidence: bool| {
+        if let (Value::Object(o), Some((confidence, ev))) = (v, generic) {
+            o.insert("confidence".into(), json!(confidence));
+            if evidence {
+                o.insert("evidence".into(), json!(ev));
+            }
+        }
+    };
     match view {
         View::Maintenance => ms
             .iter()
@@ -112,6 +220,7 @@ fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
                 if let Value::Object(o) = &mut v {
                     o.insert("source".into(), json!(source));
                 }
+                add_generic(&mut v, true);
                 v
             })
             .collect(),
@@ -120,7 +229,9 @@ fn records(view: View, source: &str, ms: &[Maintenance]) -> Vec<Value> {
             .flat_map(|m| m.events())
             .map(|mut e| {
                 e.source = Some(source.to_string());
-                serde_json::to_value(e).unwrap_or(Value::Null)
+                let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+                add_generic(&mut v, false);
+                v
             })
             .collect(),
     }
@@ -132,6 +243,24 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("unknown vendor {v:?} (see `mnp vendors list`)");
     }
+    if !(0.0..=1.0).contains(&args.min_confidence) {
+        anyhow::bail!("--min-confidence must be between 0 and 1");
+    }
+    let force = std::env::var(FORCE_GENERIC_ENV).is_ok_and(|v| v == "1");
+    let generic_ctx = if args.generic || force {
+        Some(GenericCtx {
+            inventory: match &args.circuits {
+                Some(p) => load_inventory(p)?,
+                None => generic::Inventory::default(),
+            },
+            options: generic::Options {
+                min_confidence: args.min_confidence,
+            },
+            force,
+        })
+    } else {
+        None
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -164,7 +293,7 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|it| parse_one(reg, it, vendor))
+                .map(|it| parse_one(reg, it, vendor, generic_ctx.as_ref()))
                 .collect()
         });
         for (item, outcome) in chunk.iter().zip(outcomes) {
@@ -172,9 +301,10 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
                 Outcome::Parsed {
                     parser,
                     maintenances,
+                    generic,
                 } => match args.format {
                     Format::Json => {
-                        for r in records(args.view, &item.source, &maintenances) {
+                        for r in records(args.view, &item.source, &maintenances, generic.as_ref()) {
                             if !first {
                                 writeln!(out, ",")?;
                             }
@@ -183,7 +313,7 @@ pub fn run(args: ParseArgs, reg: &Registry) -> anyhow::Result<ExitCode> {
                         }
                     }
                     Format::Jsonl => {
-                        for r in records(args.view, &item.source, &maintenances) {
+                        for r in records(args.view, &item.source, &maintenances, generic.as_ref()) {
                             writeln!(out, "{}", serde_json::to_string(&r)?)?;
                         }
                     }

@@ -30,6 +30,7 @@
     clippy::panic
 )]
 
+pub mod generic;
 pub mod helpers;
 pub mod profiles;
 pub mod scoring;
@@ -169,6 +170,14 @@ pub fn check_bytes(reg: &Registry, raw: &[u8]) -> Vec<String> {
             && again.maintenances != p.maintenances
         {
             violations.push("parsing twice gave different results".into());
+        }
+    }
+    // The generic parser reads any mail: its output must be conformant too
+    // (this puts it under the fuzz target and the corpus tests).
+    let inv = generic::Inventory::new(["IC-99999", "1234567-10987654"]);
+    if let Ok(r) = generic::parse(&email, &inv, &generic::Options::default()) {
+        for m in &r.maintenances {
+            violations.extend(m.conformance().into_iter().map(|v| format!("generic: {v}")));
         }
     }
     // Forcing every parser on the same mail must not panic either.

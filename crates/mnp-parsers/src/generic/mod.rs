@@ -1,0 +1,790 @@
+//! The generic parser: best-effort reading of mail that routes to no vendor.
+//!
+//! It knows no carrier. It looks for date-time ranges in the shapes carriers
+//! write ([`windows`]), a reference/ticket id next to a label (else an
+//! id-shaped token in the subject), status and impact words, and circuit ids
+//! — ids found in the operator's circuit [`Inventory`] first, else id-shaped
+//! values next to circuit labels. Every field it sets is recorded as
+//! [`Evidence`] (the text that produced it), and the result carries a
+//! [`GenericResult::confidence`] in 0..=1. Below [`Options::min_confidence`]
+//! the caller must hand the mail to a human: the result is a suggestion, never
+//! a fact.
+//!
+//! ```
+//! use mnp_parsers::generic::{self, Inventory, Options};
+//! let raw = b"From: noc@unknown-carrier.example\nSubject: Planned maintenance TKT-20240312\n\n\
+//! Ticket: TKT-20240312\nStart: 2024-03-12 22:00 UTC\nEnd: 2024-03-13 04:00 UTC\n\
+//! Circuit ID: ABC-123456\nImpact: Outage\n";
+//! let mail = mnp_core::Email::parse(raw).unwrap();
+//! let r = generic::parse(&mail, &Inventory::default(), &Options::default()).unwrap();
+//! assert_eq!(r.maintenances[0].maintenance_id, "TKT-20240312");
+//! assert_eq!(r.maintenances[0].circuits[0].vendor_circuit_id, "ABC-123456");
+//! assert!(r.confidence >= Options::default().min_confidence);
+//! ```
+
+pub mod windows;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use mnp_core::util::{derive_id, normalize_circuit_id};
+use mnp_core::{CircuitImpact, Email, Error, Impact, Maintenance, Result, Status};
+use regex::Regex;
+
+use crate::helpers::{text, words};
+
+/// The provider name the generic parser's results carry.
+pub const PROVIDER: &str = "generic";
+
+/// Known circuit ids (e.g. the sender's vendor's circuits from the Circuit
+/// table or a CSV), matched after [`normalize_circuit_id`].
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    ids: HashMap<String, String>,
+}
+
+impl Inventory {
+    /// An inventory of these ids (as written in the operator's records).
+    pub fn new<I, S>(ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let ids = ids
+            .into_iter()
+            .filter_map(|s| {
+                let id = s.as_ref().trim().to_string();
+                let key = normalize_circuit_id(&id);
+                (key.len() >= 3).then_some((key, id))
+            })
+            .collect();
+        Inventory { ids }
+    }
+
+    /// Whether no ids are known.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Number of known ids.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The id as the inventory writes it, when `token` is a known circuit.
+    pub fn lookup(&self, token: &str) -> Option<&str> {
+        self.ids
+            .get(&normalize_circuit_id(token))
+            .map(String::as_str)
+    }
+}
+
+/// Tuning of the generic parser.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Below this confidence a result is for a human, not a forecast.
+    pub min_confidence: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_confidence: 0.6,
+        }
+    }
+}
+
+/// Which text produced a field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Evidence {
+    /// The field: `window`, `maintenance_id`, `status`, `impact`, `circuit`, `account`.
+    pub field: &'static str,
+    /// The value read.
+    pub value: String,
+    /// The text it was read from.
+    pub source: String,
+}
+
+/// What the generic parser found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GenericResult {
+    /// One maintenance per window (or one without a window for a cancellation).
+    pub maintenances: Vec<Maintenance>,
+    /// 0..=1: how sure the parser is that these are right.
+    pub confidence: f64,
+    /// The text behind every field.
+    pub evidence: Vec<Evidence>,
+}
+
+impl GenericResult {
+    /// Whether the result may be used as a forecast under `opts`.
+    pub fn is_confident(&self, opts: &Options) -> bool {
+        !self.maintenances.is_empty() && self.confidence >= opts.min_confidence
+    }
+}
+
+const STATUS_STRONG: words::Rules<Status> = &[
+    (Status::Cancelled, &["cancel", "withdrawn", "called off"]),
+    (
+        Status::Rescheduled,
+        &["reschedul", "re-schedul", "postpone", "new date", "revised"],
+    ),
+    (
+        Status::Completed,
+        &[
+            "completed",
+            "complete:",
+            "completion",
+            "has been complete",
+            "finished",
+            "closed",
+        ],
+    ),
+    (
+        Status::InProcess,
+        &[
+            "in progress",
+            "in-progress",
+            "has started",
+            "started",
+            "commenced",
+            "underway",
+            "start maintenance",
+            "start of maintenance",
+            "work start",
+        ],
+    ),
+    (Status::Tentative, &["tentative", "proposed", "provisional"]),
+];
+
+const IMPACT: words::Rules<Impact> = &[
+    (
+        Impact::NoImpact,
+        &[
+            "no impact",
+            "no service impact",
+            "non-service affecting",
+            "non service affecting",
+            "no outage",
+            "not service affecting",
+            "no interruption",
+            "no expected impact",
+            "none expected",
+        ],
+    ),
+    (
+        Impact::ReducedRedundancy,
+        &["redundan", "at risk", "resilien", "protection"],
+    ),
+    (Impact::Degraded, &["degrad", "latency", "packet loss"]),
+    (
+        Impact::Outage,
+        &[
+            "outage",
+            "down",
+            "interruption",
+            "loss of service",
+            "hit",
+            "disruption",
+            "unavailab",
+            "service affecting",
+        ],
+    ),
+];
+
+const MAINT_WORDS: &[&str] = &[
+    "maintenance",
+    "planned work",
+    "scheduled work",
+    "planned outage",
+    "change window",
+    "network work",
+    "engineering work",
+    "emergency work",
+];
+
+static ID_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg)(?:[ \t]+[A-Za-z]+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\()[ \t#:*]*\n?[ \t]*(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
+        .ok()
+});
+
+static SUBJECT_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<id>(?:[A-Za-z0-9]{1,10}[-_])*(?:[A-Za-z]{1,10}[-_]?\d{3,}|\d{5,})[A-Za-z0-9\-_]*)\b").ok()
+});
+
+static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?:circuit|cid|ckt)s?(?:[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#))?|(?:service|product|link|connection|access)[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#))(?:\(s\))?(?:[ \t]+[a-z]+){0,2}?(?:[ \t]*(?:[:#=]|\t|$)| {2,})")
+        .ok()
+});
+
+/// A token that could be an identifier: 3–60 characters of letters, digits
+/// and `-_/.:`, at least one digit, not a date or a time.
+fn id_shaped(t: &str) -> bool {
+    let n = t.chars().count();
+    (3..=60).contains(&n)
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_/.:".contains(c))
+        && !t.contains(':')
+        && !looks_like_date(t)
+}
+
+fn looks_like_date(t: &str) -> bool {
+    static DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"^(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[:.]\d{2}|(?:19|20)\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])(?:T\d{4,6})?|(?i:\d{1,2}[-/ ]?)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-/ ]?\d{2,4})$").ok()
+    });
+    DATE.as_ref().is_some_and(|r| r.is_match(t))
+}
+
+fn trim_token(t: &str) -> &str {
+    t.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+}
+
+fn find_id(
+    subject: &str,
+    body: &str,
+    not: &[String],
+    ev: &mut Vec<Evidence>,
+) -> (Option<String>, f64) {
+    let usable = |t: &str| id_shaped(t) && !not.iter().any(|n| n == t);
+    if let Some(re) = ID_LABEL.as_ref() {
+        for c in re.captures_iter(body) {
+            if let Some(m) = c.name("id")
+                && usable(m.as_str())
+            {
+                let src = c.get(0).map_or("", |m| m.as_str());
+                ev.push(Evidence {
+                    field: "maintenance_id",
+                    value: m.as_str().to_string(),
+                    source: src.trim().to_string(),
+                });
+                return (Some(m.as_str().to_string()), 0.2);
+            }
+        }
+        if let Some(c) = re.captures(subject)
+            && let Some(m) = c.name("id")
+            && usable(m.as_str())
+        {
+            ev.push(Evidence {
+                field: "maintenance_id",
+                value: m.as_str().to_string(),
+                source: format!("subject: {subject}"),
+            });
+            return (Some(m.as_str().to_string()), 0.2);
+        }
+    }
+    if let Some(re) = SUBJECT_ID.as_ref() {
+        for c in re.captures_iter(subject) {
+            if let Some(m) = c.name("id")
+                && usable(m.as_str())
+            {
+                ev.push(Evidence {
+                    field: "maintenance_id",
+                    value: m.as_str().to_string(),
+                    source: format!("subject: {subject}"),
+                });
+                return (Some(m.as_str().to_string()), 0.12);
+            }
+        }
+    }
+    (None, 0.0)
+}
+
+fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f64) {
+    if let Some(s) = words::first(subject, STATUS_STRONG) {
+        ev.push(Evidence {
+            field: "status",
+            value: s.to_string(),
+            source: format!("subject: {subject}"),
+        });
+        return (s, 0.05);
+    }
+    if let Some(v) = text::label_value(body, &["status", "maintenance status", "notification type"])
+        && let Some(s) = words::first(&v, STATUS_STRONG)
+    {
+        ev.push(Evidence {
+            field: "status",
+            value: s.to_string(),
+            source: v,
+        });
+        return (s, 0.05);
+    }
+    // the body's first paragraphs only: boilerplate further down ("should
+    // the work be cancelled…") is not the notice's status
+    let head: String = body.lines().take(15).collect::<Vec<_>>().join("\n");
+    const BODY: words::Rules<Status> = &[
+        (
+            Status::Cancelled,
+            &[
+                "has been cancelled",
+                "has been canceled",
+                "is cancelled",
+                "cancellation",
+            ],
+        ),
+        (
+            Status::Rescheduled,
+            &["has been rescheduled", "has been postponed", "rescheduled"],
+        ),
+        (
+            Status::Completed,
+            &[
+                "has been completed",
+                "was completed",
+                "successfully completed",
+            ],
+        ),
+        (
+            Status::InProcess,
+            &["has started", "is in progress", "has begun"],
+        ),
+    ];
+    if let Some(s) = words::first(&head, BODY) {
+        ev.push(Evidence {
+            field: "status",
+            value: s.to_string(),
+            source: "body wording".into(),
+        });
+        return (s, 0.03);
+    }
+    (Status::Confirmed, 0.0)
+}
+
+fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
+    let labelled = text::label_value(
+        body,
+        &[
+            "impact",
+            "service impact",
+            "expected impact",
+            "impact type",
+            "customer impact",
+            "impact level",
+            "outage type",
+        ],
+    );
+    if let Some(v) = labelled {
+        let i = if words::whole(&v, &["none", "nil", "n/a", "no"]) {
+            Some(Impact::NoImpact)
+        } else {
+            words::first(&v, IMPACT)
+        };
+        if let Some(i) = i {
+            ev.push(Evidence {
+                field: "impact",
+                value: i.to_string(),
+                source: v,
+            });
+            return i;
+        }
+    }
+    // free wording: only the plain phrases, redundancy and degradation
+    // words are too common in boilerplate to mean anything on their own
+    const BODY_IMPACT: words::Rules<Impact> = &[
+        (
+            Impact::NoImpact,
+            &[
+                "no impact",
+                "no service impact",
+                "non-service affecting",
+                "non service affecting",
+                "not service affecting",
+                "no expected impact",
+            ],
+        ),
+        (
+            Impact::Outage,
+            &["outage", "interruption", "loss of service", "down"],
+        ),
+    ];
+    if let Some(i) = words::first(body, BODY_IMPACT) {
+        ev.push(Evidence {
+            field: "impact",
+            value: i.to_string(),
+            source: "body wording".into(),
+        });
+        return i;
+    }
+    Impact::Outage
+}
+
+/// Circuits from the inventory: single tokens and pairs/triples of
+/// adjacent tokens (ids written with spaces).
+fn inventory_circuits(inv: &Inventory, body: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if inv.is_empty() {
+        return out;
+    }
+    for line in body.lines() {
+        let toks: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'".contains(c))
+            .map(trim_token)
+            .filter(|t| !t.is_empty())
+            .collect();
+        for n in 1..=3 {
+            for w in toks.windows(n) {
+                let joined = w.join(" ");
+                if let Some(id) = inv.lookup(&joined)
+                    && !out.iter().any(|(i, _)| i == id)
+                {
+                    out.push((id.to_string(), line.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn split_ids(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'".contains(c))
+        .map(trim_token)
+        .filter(|t| id_shaped(t))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Id-shaped values next to circuit labels: `Circuit ID: X, Y` on a line,
+/// the line after a bare label, or the column under a circuit header cell.
+fn labelled_circuits(body: &str) -> Vec<(String, String)> {
+    let Some(label) = CIRCUIT_LABEL.as_ref() else {
+        return Vec::new();
+    };
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let push = |id: String, src: &str, out: &mut Vec<(String, String)>| {
+        if !out.iter().any(|(i, _)| *i == id) {
+            out.push((id, src.trim().to_string()));
+        }
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+        // a table header: take the column under the circuit cell
+        if cells.len() > 1
+            && let Some(col) = cells
+                .iter()
+                .position(|c| label.is_match(c) && c.len() < 40 && split_ids(c).is_empty())
+        {
+            let mut any = false;
+            for next in lines.iter().skip(i + 1) {
+                let row: Vec<&str> = next.split('\t').map(str::trim).collect();
+                if row.len() < 2 {
+                    break;
+                }
+                if let Some(cell) = row.get(col) {
+                    for id in split_ids(cell) {
+                        any = true;
+                        push(id, next, &mut out);
+                    }
+                }
+            }
+            if any {
+                continue;
+            }
+        }
+        if let Some(m) = label.find(line) {
+            let rest = line.get(m.end()..).unwrap_or("");
+            let ids = split_ids(rest);
+            if !ids.is_empty() {
+                for id in ids {
+                    push(id, line, &mut out);
+                }
+            } else if rest.trim().is_empty() {
+                // value on the following non-empty lines (a list)
+                for next in lines.iter().skip(i + 1).take(20) {
+                    if next.trim().is_empty() {
+                        if out.is_empty() {
+                            continue;
+                        }
+                        break;
+                    }
+                    let ids = split_ids(next);
+                    if ids.is_empty() || next.contains(':') {
+                        break;
+                    }
+                    for id in ids {
+                        push(id, next, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+static ACCOUNT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?im)^[ \t>*]*(?:customer|account|company|end customer)(?:[ \t]+name)?[ \t]*:[ \t]*(?P<v>[^\t\n:]{2,80}?)[ \t]*$").ok()
+});
+
+/// `Customer<TAB>Contoso` in a two-column key/value table.
+static ACCOUNT_TAB: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?im)^[ \t>*]*(?:customer|account|company|end customer)(?:[ \t]+name)?[ \t]*\t[ \t]*(?P<v>[^\t\n:]{2,80}?)[ \t]*$").ok()
+});
+
+static ACCOUNT_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:customer|account|company|end customer)(?:[ \t]+name)?$").ok()
+});
+
+static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<v>[^,\n]{2,60}?)[ \t]*,").ok()
+});
+
+/// Greetings that name nobody.
+const NOBODY: &[&str] = &[
+    "customer",
+    "customers",
+    "valued customer",
+    "sir/madam",
+    "sir or madam",
+    "sir / madam",
+    "all",
+    "colleague",
+    "colleagues",
+    "partner",
+    "team",
+    "client",
+];
+
+/// The customer account: a `Customer:` label, else the cell under a
+/// `Customer Name` table header, else whom the letter greets.
+fn find_account(body: &str, ev: &mut Vec<Evidence>) -> String {
+    let mut found: Option<(String, String)> = ACCOUNT
+        .as_ref()
+        .and_then(|r| r.captures(body))
+        .and_then(|c| {
+            let v = c.name("v")?.as_str().trim().to_string();
+            Some((v, c.get(0)?.as_str().trim().to_string()))
+        });
+    if found.is_none()
+        && let Some(head) = ACCOUNT_HEADER.as_ref()
+    {
+        let lines: Vec<&str> = body.lines().collect();
+        'rows: for (i, line) in lines.iter().enumerate() {
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            // three or more columns: a table, not a key/value pair
+            if cells.len() < 3 {
+                continue;
+            }
+            if let Some(col) = cells.iter().position(|c| head.is_match(c))
+                && let Some(next) = lines.get(i + 1)
+            {
+                let row: Vec<&str> = next.split('\t').map(str::trim).collect();
+                if row.len() >= 2
+                    && let Some(v) = row.get(col).filter(|v| !v.is_empty())
+                {
+                    found = Some((v.to_string(), format!("{line} / {next}")));
+                    break 'rows;
+                }
+            }
+        }
+    }
+    if found.is_none() {
+        found = ACCOUNT_TAB
+            .as_ref()
+            .and_then(|r| r.captures(body))
+            .and_then(|c| {
+                let v = c.name("v")?.as_str().trim().to_string();
+                Some((v, c.get(0)?.as_str().trim().to_string()))
+            });
+    }
+    if found.is_none() {
+        found = GREETING
+            .as_ref()
+            .and_then(|r| r.captures(body))
+            .and_then(|c| {
+                let v = c.name("v")?.as_str().trim();
+                (!words::whole(v, NOBODY)).then(|| {
+                    (
+                        v.to_string(),
+                        c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
+                    )
+                })
+            });
+    }
+    if let Some((v, src)) = found
+        && !v.is_empty()
+    {
+        ev.push(Evidence {
+            field: "account",
+            value: v.clone(),
+            source: src,
+        });
+        return v;
+    }
+    String::new()
+}
+
+/// Read `email` without knowing its carrier.
+///
+/// Returns [`Error::NotMaintenance`] only when the mail has neither a window
+/// nor any maintenance wording; otherwise a result, possibly empty or with a
+/// low confidence, for the caller to judge with [`GenericResult::is_confident`].
+pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericResult> {
+    let subject = email.subject.as_str();
+    // A BCOP calendar is a standard, not a vendor: when one is attached it
+    // says everything, field by field.
+    if !email.calendars().is_empty()
+        && let Ok(ms) = crate::vendors::bcop::parse_calendars(email)
+        && !ms.is_empty()
+    {
+        let evidence = ms
+            .iter()
+            .map(|m| Evidence {
+                field: "calendar",
+                value: m.maintenance_id.clone(),
+                source: "BCOP iCalendar (X-MAINTNOTE-*)".into(),
+            })
+            .collect();
+        let maintenances = ms
+            .into_iter()
+            .map(|mut m| {
+                m.provider = PROVIDER.to_string();
+                m
+            })
+            .collect();
+        return Ok(GenericResult {
+            maintenances,
+            confidence: 0.95,
+            evidence,
+        });
+    }
+    // The readable text, else the HTML parts' text when a plain part
+    // exists too (it may hold only a forwarding header): the first that
+    // gives a window is read for every field.
+    let mut body_owned = email.text().to_string();
+    let mut wins = windows::pair(&windows::find_all_near(&body_owned, email.date));
+    if wins.is_empty() && !email.html_sources().is_empty() {
+        let html = email.html_text();
+        let w = windows::pair(&windows::find_all_near(&html, email.date));
+        if !w.is_empty() {
+            body_owned = html;
+            wins = w;
+        }
+    }
+    let body = body_owned.as_str();
+    let mut ev: Vec<Evidence> = Vec::new();
+    let mut confidence = 0.0;
+
+    if wins.is_empty() {
+        wins = windows::pair(&windows::find_all(subject));
+    }
+    let lower_all = format!("{subject}\n{body}").to_ascii_lowercase();
+    let maint_word = MAINT_WORDS.iter().any(|w| lower_all.contains(w));
+    if wins.is_empty() && !maint_word {
+        return Err(Error::not_maintenance(
+            "no maintenance wording and no date-time range",
+        ));
+    }
+    if maint_word {
+        confidence += 0.1;
+    }
+
+    let (status, c) = find_status(subject, body, &mut ev);
+    confidence += c;
+
+    if let Some(w) = wins.first() {
+        confidence += 0.3;
+        if w.zoned {
+            confidence += 0.1;
+        }
+        if w.labelled {
+            confidence += 0.05;
+        }
+    } else if status == Status::Cancelled {
+        confidence += 0.2;
+    }
+    for w in &wins {
+        ev.push(Evidence {
+            field: "window",
+            value: format!(
+                "{} / {}",
+                w.window.begin().to_rfc3339(),
+                w.window.end().to_rfc3339()
+            ),
+            source: w.evidence.clone(),
+        });
+    }
+
+    let impact = find_impact(body, &mut ev);
+    let mut circuits = inventory_circuits(inv, body);
+    if !circuits.is_empty() {
+        confidence += 0.25;
+    } else {
+        circuits = labelled_circuits(body);
+        if !circuits.is_empty() {
+            confidence += if inv.is_empty() { 0.2 } else { 0.1 };
+        }
+    }
+    for (cid, src) in &circuits {
+        ev.push(Evidence {
+            field: "circuit",
+            value: cid.clone(),
+            source: src.clone(),
+        });
+    }
+    let circuit_ids: Vec<String> = circuits.iter().map(|(c, _)| c.clone()).collect();
+    let (id, c) = find_id(subject, body, &circuit_ids, &mut ev);
+    confidence += c;
+
+    let no_circuits = circuits.is_empty();
+    let have_id = id.is_some();
+    let mut m = Maintenance::new(PROVIDER);
+    m.status = status;
+    m.account = find_account(body, &mut ev);
+    m.circuits = circuits
+        .into_iter()
+        .map(|(cid, _)| CircuitImpact::new(cid, impact))
+        .collect();
+    m.stamp = email.date;
+    m.summary = subject.trim().to_string();
+    m.organizer = email.sender_address().to_string();
+    m.maintenance_id = match id {
+        Some(id) => id,
+        None => {
+            let begin = wins
+                .first()
+                .map(|w| w.window.begin().to_rfc3339())
+                .unwrap_or_default();
+            let domain = email.from.as_ref().map(|f| f.domain()).unwrap_or_default();
+            derive_id(PROVIDER, &[&domain, subject, &begin])
+        }
+    };
+    let maintenances = if wins.is_empty() {
+        if status == Status::Cancelled {
+            vec![m]
+        } else {
+            Vec::new()
+        }
+    } else {
+        crate::helpers::maint::per_window(m, wins.iter().map(|w| w.window).collect())
+    };
+    // Caps: a result missing one of the facts a forecast needs is never
+    // confident, however well the rest reads.
+    let mut confidence: f64 = confidence;
+    if maintenances.is_empty() {
+        confidence = confidence.min(0.3);
+    }
+    if no_circuits {
+        confidence = confidence.min(0.5);
+    }
+    if !have_id {
+        confidence = confidence.min(0.55);
+    }
+    if wins.iter().any(|w| !w.zoned) {
+        confidence = confidence.min(0.5);
+    }
+    Ok(GenericResult {
+        maintenances,
+        confidence: (confidence * 100.0).round() / 100.0,
+        evidence: ev,
+    })
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests;

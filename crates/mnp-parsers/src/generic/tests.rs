@@ -1,0 +1,185 @@
+//! Hand-checked cases and the round-trip law of the generic parser.
+
+use super::*;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+fn mail(s: &str) -> Email {
+    Email::parse(s.as_bytes()).unwrap()
+}
+
+fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+#[test]
+fn labelled_notice_is_confident() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Scheduled Maintenance Notification\n\n\
+         Maintenance ID: MW-778812\nStart Date/Time: 12-Mar-2024 22:00 GMT\n\
+         End Date/Time: 13-Mar-2024 03:30 GMT\nImpact: Loss of service up to 30 minutes\n\
+         Circuit ID: LON/ETH/004411\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances.len(), 1);
+    let x = &r.maintenances[0];
+    assert_eq!(x.maintenance_id, "MW-778812");
+    assert_eq!(x.status, Status::Confirmed);
+    let w = x.window.unwrap();
+    assert_eq!(w.begin(), utc(2024, 3, 12, 22, 0));
+    assert_eq!(w.end(), utc(2024, 3, 13, 3, 30));
+    assert_eq!(
+        x.circuits,
+        vec![CircuitImpact::new("LON/ETH/004411", Impact::Outage)]
+    );
+    assert!(r.is_confident(&Options::default()), "{r:?}");
+    assert!(r.evidence.iter().any(|e| e.field == "window"));
+    assert!(x.conformance().is_empty());
+}
+
+#[test]
+fn inventory_ids_win_over_shapes() {
+    let m = mail(
+        "From: ops@carrier.example\nSubject: Planned work 55120\n\n\
+         We will perform maintenance affecting your service XQ 88110 and others.\n\
+         Window: 2024-06-01 01:00 - 05:00 UTC\nExpected impact: no impact\n",
+    );
+    let inv = Inventory::new(["XQ-88110", "XQ-99999"]);
+    let r = parse(&m, &inv, &Options::default()).unwrap();
+    let x = &r.maintenances[0];
+    assert_eq!(
+        x.circuits,
+        vec![CircuitImpact::new("XQ-88110", Impact::NoImpact)]
+    );
+    assert_eq!(x.maintenance_id, "55120");
+    assert_eq!(x.window.unwrap().end(), utc(2024, 6, 1, 5, 0));
+}
+
+#[test]
+fn cancellation_without_window() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: CANCELLED: maintenance CHG0045512\n\n\
+         The maintenance below has been cancelled.\nCircuit: AB/1234/XY\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances.len(), 1);
+    assert_eq!(r.maintenances[0].status, Status::Cancelled);
+    assert_eq!(r.maintenances[0].window, None);
+    assert_eq!(r.maintenances[0].maintenance_id, "CHG0045512");
+}
+
+#[test]
+fn newsletter_is_not_maintenance() {
+    let m = mail("From: news@carrier.example\nSubject: Our spring offers\n\nGreat prices!\n");
+    assert!(parse(&m, &Inventory::default(), &Options::default()).is_err());
+}
+
+#[test]
+fn vague_mail_is_for_a_human() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: maintenance next week\n\n\
+         We plan some maintenance next week, details to follow.\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert!(!r.is_confident(&Options::default()));
+}
+
+#[test]
+fn table_column_of_circuits() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Maintenance notice\nContent-Type: text/html\n\n\
+         <p>Ticket: 991234</p><table><tr><td>Circuit ID</td><td>Start (UTC)</td><td>End (UTC)</td></tr>\
+         <tr><td>CKT-1001</td><td>2024-09-10 02:00</td><td>2024-09-10 06:00</td></tr>\
+         <tr><td>CKT-1002</td><td>2024-09-10 02:00</td><td>2024-09-10 06:00</td></tr></table>",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances.len(), 1, "{r:?}");
+    let ids: Vec<&str> = r.maintenances[0]
+        .circuits
+        .iter()
+        .map(|c| c.vendor_circuit_id.as_str())
+        .collect();
+    assert_eq!(ids, ["CKT-1001", "CKT-1002"]);
+    assert_eq!(
+        r.maintenances[0].window.unwrap().begin(),
+        utc(2024, 9, 10, 2, 0)
+    );
+}
+
+/// Render `t` (UTC) in `zone_name` (fixed offset in hours) using style `k`.
+fn render(t: DateTime<Utc>, off_h: i32, zone_name: &str, k: usize) -> String {
+    let local = t.naive_utc() + Duration::hours(i64::from(off_h));
+    let f = match k % 7 {
+        0 => "%Y-%m-%d %H:%M",
+        1 => "%d-%b-%Y %H:%M",
+        2 => "%b %d, %Y %I:%M %p",
+        3 => "%d %B %Y %H:%M",
+        4 => "%Y/%m/%d %H:%M",
+        5 => "%A, %B %d, %Y at %I:%M %p",
+        _ => "%Y-%m-%dT%H:%M",
+    };
+    format!("{} {zone_name}", local.format(f))
+}
+
+proptest! {
+    /// Any rendering of a known window parses back to it.
+    #[test]
+    fn any_rendering_round_trips(
+        begin_min in 0i64..(3 * 365 * 24 * 60),
+        len_min in 15i64..(48 * 60),
+        zi in 0usize..5,
+        k1 in 0usize..7,
+        k2 in 0usize..7,
+    ) {
+        let zones = [(0, "UTC"), (0, "GMT"), (1, "GMT+1"), (-5, "(UTC-05:00)"), (9, "+0900")];
+        let (off, name) = zones[zi];
+        let base = utc(2024, 1, 1, 0, 0);
+        let b = base + Duration::minutes(begin_min);
+        let e = b + Duration::minutes(len_min);
+        let text = format!(
+            "Start time: {}\nEnd time: {}\n",
+            render(b, off, name, k1),
+            render(e, off, name, k2)
+        );
+        let w = windows::pair(&windows::find_all(&text));
+        prop_assert_eq!(w.len(), 1, "{}", text);
+        prop_assert_eq!(w[0].window.begin(), b, "{}", text);
+        prop_assert_eq!(w[0].window.end(), e, "{}", text);
+    }
+
+    /// Arbitrary text never panics.
+    #[test]
+    fn never_panics(s in "\\PC{0,300}") {
+        let m = Email::parse(format!("Subject: x\n\n{s}").as_bytes());
+        if let Ok(m) = m {
+            let _ = parse(&m, &Inventory::new(["AB-123"]), &Options::default());
+        }
+    }
+}
+
+#[test]
+fn account_from_label_table_or_greeting() {
+    let mut ev = Vec::new();
+    assert_eq!(
+        find_account("Customer: Contoso Ltd\n", &mut ev),
+        "Contoso Ltd"
+    );
+    assert_eq!(
+        find_account(
+            "Customer Name\tCircuit ID\tImpact\nFabrikam Inc\tXY-1\tOutage\n",
+            &mut ev
+        ),
+        "Fabrikam Inc"
+    );
+    assert_eq!(
+        find_account("Dear Northwind Traders,\n", &mut ev),
+        "Northwind Traders"
+    );
+    // a greeting that names nobody is no account
+    assert_eq!(find_account("Dear Customer,\n", &mut ev), "");
+    assert_eq!(
+        find_account("Customer\tWide World\n", &mut ev),
+        "Wide World"
+    );
+    assert_eq!(ev.len(), 4);
+}

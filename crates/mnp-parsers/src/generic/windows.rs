@@ -1,0 +1,638 @@
+//! Finding maintenance windows in free text: every date-time written in one
+//! of the common carrier shapes, its zone (after the time, earlier on the
+//! line, or once for the whole notice), and a pairing of those instants into
+//! begin/end windows.
+//!
+//! Numeric dates are ambiguous (`03/04/2024`): a part above 12 decides, else
+//! the other numeric dates of the same notice decide, else month-first.
+//! A time with no zone anywhere is read as UTC and flagged, so the caller can
+//! lower its confidence.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use mnp_core::Window;
+use regex::{Captures, Regex};
+
+use crate::helpers::tz::{self, Zone};
+
+const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+/// Longest window accepted between a begin and an end.
+const MAX_WINDOW_HOURS: i64 = 31 * 24;
+
+fn date_re() -> String {
+    format!(
+        r"(?:(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})[-/.](?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?[- ](?P<dm>{m})\.?,?[- ](?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
+        m = MONTHS
+    )
+}
+
+const TIME_RE: &str = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?(?:\s*(?P<ap>[ap])\.?m\.?\b)?|(?P<hh>[01]\d|2[0-3])(?P<mm2>[0-5]\d)\s*(?:hrs|h\b|hours)";
+
+/// A date, then a time: `2024-03-12 22:00`, `Mar 12, 2024 at 10:00 PM`.
+static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{}(?:T|\s*,?\s*(?:at\s+|from\s+|@\s*)?)(?:{TIME_RE})",
+        date_re()
+    ))
+    .ok()
+});
+
+/// A time, then a date: `22:00 12/10/2020`, `12:00 AM (local time) 06/12/2021`.
+static TIMEDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:on\s+)?,?\s*(?:[a-z]{{3,9}},?\s+)?{}\b",
+        date_re()
+    ))
+    .ok()
+});
+
+/// A time with no date right after a date-time: `22:00 - 02:00`.
+static TIME_TAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[A-Z]{2,5}\s*)?(?:-|–|to|until|till)\s*(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:\s*(?P<ap>[ap])\.?m\.?\b)?").ok()
+});
+
+static ZONE_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:hrs\b|hours\b|h\b)?\s*[\(\[]?\s*(?P<z>Z\b|(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|[+\-]\d{2}:?\d{2}\b|[A-Z]{2,5}\b|Eastern|Central|Pacific|Mountain)")
+        .ok()
+});
+
+/// Zone words written anywhere: `(UTC)`, `GMT+1`, `EST`, `Eastern Time`.
+static ZONE_ANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<z>(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|UTC|GMT|[ECMP][SD]T|CET|CEST|BST|IST|JST|SGT|HKT|AEST|AEDT|Eastern|Central|Pacific|Mountain)\b")
+        .ok()
+});
+
+/// What joins the two ends of a range on one line: `X to Y`, `X - Y`.
+static RANGE_JOIN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:\bto\b|\band\b|\buntil\b|\btill\b|-|–|—)").ok());
+
+const START_WORDS: &[&str] = &["start", "begin", "from", "commenc", "opens"];
+const END_WORDS: &[&str] = &["end", "finish", "until", "to:", "complet", "closes", "stop"];
+/// Lines that date the mail itself, not the work.
+const STAMP_WORDS: &[&str] = &["sent:", "date:", "issued", "received", "wrote:", "posted"];
+
+/// What a date-time on a line is, judging by the words before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Follows a start label.
+    Begin,
+    /// Follows an end label.
+    End,
+    /// No label.
+    Unknown,
+}
+
+/// One date-time found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The instant, in UTC.
+    pub at: DateTime<Utc>,
+    /// Whether the zone was written (not defaulted to UTC).
+    pub zoned: bool,
+    /// The zone was written and is UTC/GMT (or +00:00).
+    pub utc: bool,
+    /// Its role on its line.
+    pub role: Role,
+    /// The text it was read from.
+    pub text: String,
+}
+
+/// A window with the text it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundWindow {
+    /// The window.
+    pub window: Window,
+    /// Both ends had a written (or notice-wide) zone.
+    pub zoned: bool,
+    /// Both ends carried begin/end labels (or were one range expression).
+    pub labelled: bool,
+    /// Both ends were written in UTC/GMT.
+    pub utc: bool,
+    /// The source text of both ends.
+    pub evidence: String,
+}
+
+fn month_num(s: &str) -> Option<u32> {
+    let l = s.to_ascii_lowercase();
+    let names = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    names
+        .iter()
+        .position(|n| l.starts_with(n))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+fn num(c: &Captures, name: &str) -> Option<u32> {
+    c.name(name)?.as_str().parse().ok()
+}
+
+fn year(c: &Captures, name: &str) -> Option<i32> {
+    let y: i32 = c.name(name)?.as_str().parse().ok()?;
+    Some(if y < 100 { 2000 + y } else { y })
+}
+
+/// Whether numeric `a/b/y` dates in this text are day-first.
+fn day_first(text: &str) -> bool {
+    let Some(re) = DATETIME.as_ref() else {
+        return false;
+    };
+    let (mut dm, mut md) = (0, 0);
+    for c in re.captures_iter(text) {
+        if let (Some(a), Some(b)) = (num(&c, "n1"), num(&c, "n2")) {
+            if a > 12 && b <= 12 {
+                dm += 1;
+            } else if b > 12 && a <= 12 {
+                md += 1;
+            }
+        }
+    }
+    if dm != md {
+        return dm > md;
+    }
+    // no unambiguous date: month-first only where US zones are written
+    !US_ZONE.as_ref().is_some_and(|r| r.is_match(text))
+}
+
+static US_ZONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[ECMP][SD]T|Eastern|Central|Pacific|Mountain|America/)").ok()
+});
+
+fn date_of(c: &Captures, day_first: bool, sent: Option<NaiveDate>) -> Option<NaiveDate> {
+    if let (Some(sent), Some(d), Some(m)) = (sent, num(c, "yd"), c.name("ym")) {
+        // no year written: the one that puts the date nearest the mail's own
+        let m = month_num(m.as_str())?;
+        let y = sent.year();
+        return [y - 1, y, y + 1]
+            .iter()
+            .filter_map(|y| NaiveDate::from_ymd_opt(*y, m, d))
+            .min_by_key(|x| (*x - sent).num_days().abs());
+    }
+    if let Some(y) = year(c, "iy") {
+        return NaiveDate::from_ymd_opt(y, num(c, "im")?, num(c, "id")?);
+    }
+    if let Some(y) = year(c, "ay") {
+        return NaiveDate::from_ymd_opt(y, month_num(c.name("am")?.as_str())?, num(c, "ad")?);
+    }
+    if let Some(y) = year(c, "ny") {
+        let (a, b) = (num(c, "n1")?, num(c, "n2")?);
+        let (d, m) = if a > 12 || (day_first && b <= 12) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    if let Some(y) = year(c, "dy") {
+        return NaiveDate::from_ymd_opt(y, month_num(c.name("dm")?.as_str())?, num(c, "dd")?);
+    }
+    if let Some(y) = year(c, "my") {
+        return NaiveDate::from_ymd_opt(y, month_num(c.name("mm")?.as_str())?, num(c, "md")?);
+    }
+    None
+}
+
+fn hour12(h: u32, ap: Option<&str>) -> Option<u32> {
+    match ap.map(|s| s.to_ascii_lowercase()) {
+        None => Some(h),
+        Some(a) if h == 0 || h > 12 => (a == "a" || a == "p").then_some(h).filter(|h| *h < 24),
+        Some(a) if a == "p" => Some(if h == 12 { 12 } else { h + 12 }),
+        Some(_) => Some(if h == 12 { 0 } else { h }),
+    }
+}
+
+fn time_of(c: &Captures) -> Option<NaiveTime> {
+    if let Some(h) = num(c, "hh") {
+        return NaiveTime::from_hms_opt(h, num(c, "mm2")?, 0);
+    }
+    let h = hour12(num(c, "h")?, c.name("ap").map(|m| m.as_str()))?;
+    NaiveTime::from_hms_opt(h, num(c, "mi")?, num(c, "s").unwrap_or(0))
+}
+
+fn resolve_zone(word: &str) -> Option<Zone> {
+    let w = word.trim();
+    if w.eq_ignore_ascii_case("z") {
+        return Some(tz::UTC);
+    }
+    if matches!(w.to_ascii_uppercase().as_str(), "AM" | "PM" | "TO" | "AND") {
+        return None;
+    }
+    tz::zone_by_name(w).or_else(|| tz::offset(&w.replace(' ', "")))
+}
+
+/// The zone written right after position `end` of `line`.
+fn zone_after(line: &str) -> Option<(Zone, usize)> {
+    let c = ZONE_AFTER.as_ref()?.captures(line)?;
+    let z = c.name("z")?;
+    resolve_zone(z.as_str()).map(|zone| (zone, c.get(0).map_or(0, |m| m.end())))
+}
+
+/// The last zone word in `s`.
+fn zone_in(s: &str) -> Option<Zone> {
+    ZONE_ANY
+        .as_ref()?
+        .captures_iter(s)
+        .filter_map(|c| c.name("z").and_then(|z| resolve_zone(z.as_str())))
+        .last()
+}
+
+/// The first zone word in `s` (a range's zone written after its end).
+fn first_zone_in(s: &str) -> Option<Zone> {
+    ZONE_ANY
+        .as_ref()?
+        .captures_iter(s)
+        .find_map(|c| c.name("z").and_then(|z| resolve_zone(z.as_str())))
+}
+
+/// The zone a notice states once for all its times, when it names exactly one.
+pub fn notice_zone(text: &str) -> Option<Zone> {
+    let re = ZONE_ANY.as_ref()?;
+    let mut zones: Vec<Zone> = Vec::new();
+    for c in re.captures_iter(text) {
+        if let Some(z) = c.name("z").and_then(|z| resolve_zone(z.as_str()))
+            && !zones.contains(&z)
+        {
+            zones.push(z);
+        }
+    }
+    match zones.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn role_of(before: &str) -> Role {
+    let b = before.to_ascii_lowercase();
+    let last = |words: &[&str]| words.iter().filter_map(|w| b.rfind(w)).max();
+    match (last(START_WORDS), last(END_WORDS)) {
+        (Some(s), Some(e)) => {
+            if s > e {
+                Role::Begin
+            } else {
+                Role::End
+            }
+        }
+        (Some(_), None) => Role::Begin,
+        (None, Some(_)) => Role::End,
+        (None, None) => Role::Unknown,
+    }
+}
+
+/// Every date-time in `text`, in order, each with its zone resolved (written
+/// after it, else earlier on its line or the line before, else the notice's
+/// one zone, else UTC with `zoned: false`). Lines that date the mail itself
+/// (`Sent:`, `Date:`) are skipped.
+pub fn find_all(text: &str) -> Vec<Found> {
+    find_all_near(text, None)
+}
+
+/// [`find_all`], reading an ambiguous numeric date (`06/08/2021`) as
+/// whichever of day-first and month-first lies nearer to `sent` (the mail's
+/// own date: notices go out days or weeks before the work).
+pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
+    let Some(re) = DATETIME.as_ref() else {
+        return Vec::new();
+    };
+    let dayfirst = day_first(text);
+    let sent_day = sent.map(|s| s.date_naive());
+    let doc_zone = notice_zone(text);
+    let mut out = Vec::new();
+    let mut prev_line = "";
+    for line in text.lines() {
+        let lower = line
+            .trim_start_matches([' ', '>', '*', '\t'])
+            .to_ascii_lowercase();
+        if STAMP_WORDS.iter().any(|w| lower.starts_with(w)) {
+            prev_line = line;
+            continue;
+        }
+        let mut last_end: Option<usize> = None;
+        let mut caps: Vec<Captures> = re.captures_iter(line).collect();
+        if let Some(td) = TIMEDATE.as_ref() {
+            for c in td.captures_iter(line) {
+                let Some(m) = c.get(0) else { continue };
+                let overlaps = caps.iter().any(|o| {
+                    o.get(0)
+                        .is_some_and(|x| x.start() < m.end() && m.start() < x.end())
+                });
+                if !overlaps {
+                    caps.push(c);
+                }
+            }
+            caps.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
+        }
+        for c in caps {
+            let (Some(all), Some(mut date), Some(time)) =
+                (c.get(0), date_of(&c, dayfirst, sent_day), time_of(&c))
+            else {
+                continue;
+            };
+            if let Some(sent) = sent
+                && let Some(other) = date_of(&c, !dayfirst, sent_day)
+                && other != date
+            {
+                let dist = |d: NaiveDate| (d - sent.date_naive()).num_days().abs();
+                if dist(other) < dist(date) {
+                    date = other;
+                }
+            }
+            // "07:00:21" is when something was logged, not a window boundary
+            if num(&c, "s").is_some_and(|sec| sec != 0) {
+                continue;
+            }
+            let naive = NaiveDateTime::new(date, time);
+            let rest = line.get(all.end()..).unwrap_or("");
+            let before = line.get(..all.start()).unwrap_or("");
+            let since_prev = last_end.and_then(|e| line.get(e..all.start()));
+            last_end = Some(all.end());
+            // a same-day end time: "22:00 - 02:00 UTC"
+            let tail = TIME_TAIL
+                .as_ref()
+                .and_then(|r| r.captures(rest))
+                .and_then(|t| {
+                    let h = hour12(num(&t, "h")?, t.name("ap").map(|m| m.as_str()))?;
+                    let end = NaiveTime::from_hms_opt(h, num(&t, "mi")?, 0)?;
+                    Some((end, t.get(0).map_or(0, |m| m.end())))
+                });
+            let after_tail = tail.and_then(|(_, n)| rest.get(n..)).unwrap_or(rest);
+            let written = zone_after(rest)
+                .map(|(z, _)| z)
+                .or_else(|| zone_after(after_tail).map(|(z, _)| z))
+                .or_else(|| first_zone_in(rest))
+                .or_else(|| zone_in(before))
+                .or_else(|| zone_in(prev_line));
+            // "LOCAL: 02 JUL 19:00", "(local time)": a zone we cannot know
+            if written.is_none()
+                && (before.to_ascii_lowercase().contains("local")
+                    || rest
+                        .get(..30.min(rest.len()))
+                        .is_some_and(|r| r.to_ascii_lowercase().contains("local")))
+            {
+                continue;
+            }
+            let (zone, zoned) = match written.or(doc_zone) {
+                Some(z) => (z, true),
+                None => (tz::UTC, false),
+            };
+            let Some(at) = tz::localize(&zone, naive) else {
+                continue;
+            };
+            let utc = written.is_some() && at == naive.and_utc();
+            let mut role = match since_prev {
+                Some(gap) => role_of(gap),
+                None => role_of(before),
+            };
+            if let Some(gap) = since_prev
+                && role == Role::Unknown
+                && gap.len() < 25
+                && RANGE_JOIN.as_ref().is_some_and(|r| r.is_match(gap))
+            {
+                role = Role::End;
+            }
+            if role == Role::Unknown && since_prev.is_none() {
+                role = role_of(prev_line.rsplit('\t').next().unwrap_or(""));
+                if role != Role::Unknown && !prev_line.trim().ends_with(':') {
+                    role = Role::Unknown;
+                }
+            }
+            let src = all.as_str().trim().to_string();
+            if let Some((end_t, n)) = tail {
+                let mut end_naive = NaiveDateTime::new(date, end_t);
+                if end_naive <= naive {
+                    end_naive += Duration::days(1);
+                }
+                if let Some(end) = tz::localize(&zone, end_naive) {
+                    out.push(Found {
+                        at,
+                        zoned,
+                        utc,
+                        role: Role::Begin,
+                        text: src.clone(),
+                    });
+                    out.push(Found {
+                        at: end,
+                        zoned,
+                        utc,
+                        role: Role::End,
+                        text: format!("{src}{}", rest.get(..n).unwrap_or("")),
+                    });
+                    continue;
+                }
+            }
+            out.push(Found {
+                at,
+                zoned,
+                utc,
+                role,
+                text: src,
+            });
+        }
+        if !line.trim().is_empty() {
+            prev_line = line;
+        }
+    }
+    out
+}
+
+/// Pair date-times into windows: a begin (labelled or not) with the next
+/// later instant within [`MAX_WINDOW_HOURS`]; repeats of an instant already
+/// used (the same time given in a second zone) are skipped, and so are
+/// windows already found.
+pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
+    let mut out: Vec<FoundWindow> = Vec::new();
+    let mut used: Vec<DateTime<Utc>> = Vec::new();
+    let mut pending: Option<&Found> = None;
+    for f in found {
+        // an instant already in a window is a repeat in another zone; a
+        // UTC-written one may still replace a local reading (below)
+        if used.contains(&f.at) && !f.utc {
+            continue;
+        }
+        match pending {
+            None => {
+                if f.role != Role::End {
+                    pending = Some(f);
+                }
+            }
+            Some(b) => {
+                if f.at == b.at {
+                    continue;
+                }
+                let hours = (f.at - b.at).num_hours();
+                if f.role != Role::Begin && f.at > b.at && hours <= MAX_WINDOW_HOURS {
+                    if let Ok(w) = Window::new(b.at, f.at)
+                        && !out.iter().any(|o| o.window == w)
+                    {
+                        let new = FoundWindow {
+                            window: w,
+                            zoned: b.zoned && f.zoned,
+                            labelled: b.role == Role::Begin && f.role == Role::End,
+                            utc: b.utc && f.utc,
+                            evidence: format!("{} → {}", b.text, f.text),
+                        };
+                        // the same work given in two zones that disagree by
+                        // a minute ("00:01 Pacific" / "07:00 GMT"): keep the
+                        // UTC reading
+                        match out.iter().position(|o| overlaps(&o.window, &w)) {
+                            Some(i) => {
+                                if new.utc
+                                    && let Some(old) = out.get_mut(i)
+                                    && !old.utc
+                                {
+                                    *old = new;
+                                }
+                            }
+                            None => {
+                                used.push(b.at);
+                                used.push(f.at);
+                                out.push(new);
+                            }
+                        }
+                    }
+                    pending = None;
+                } else if f.role != Role::End {
+                    pending = Some(f);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether two windows share more than half of the shorter one.
+fn overlaps(a: &Window, b: &Window) -> bool {
+    a.intersect(b)
+        .is_some_and(|i| 2 * i.seconds() > a.seconds().min(b.seconds()))
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    fn windows(t: &str) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        pair(&find_all(t))
+            .into_iter()
+            .map(|w| (w.window.begin(), w.window.end()))
+            .collect()
+    }
+
+    #[test]
+    fn labelled_iso_utc() {
+        let t = "Start Time: 2024-03-12 22:00 UTC\nEnd Time: 2024-03-13 04:00 UTC\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2024, 3, 12, 22, 0), utc(2024, 3, 13, 4, 0))]
+        );
+    }
+
+    #[test]
+    fn us_style_with_eastern_daylight() {
+        // 11 PM EDT = 03:00 UTC next day; 5:00 AM EDT = 09:00 UTC
+        let t = "Begin: 07/10/2024 11:00 PM EDT\nEnd: 07/11/2024 5:00 AM EDT";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2024, 7, 11, 3, 0), utc(2024, 7, 11, 9, 0))]
+        );
+    }
+
+    #[test]
+    fn same_day_range_crossing_midnight() {
+        // 22:00–02:00 at GMT+1 → 21:00–01:00 UTC
+        let t = "Window: 14 Feb 2025 22:00 - 02:00 (GMT+1)";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 2, 14, 21, 0), utc(2025, 2, 15, 1, 0))]
+        );
+    }
+
+    #[test]
+    fn duplicate_local_times_are_skipped() {
+        let t = "Start: 2024-05-01 06:00 UTC (2024-05-01 02:00 EDT)\nEnd: 2024-05-01 10:00 UTC (2024-05-01 06:00 EDT)";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2024, 5, 1, 6, 0), utc(2024, 5, 1, 10, 0))]
+        );
+    }
+
+    #[test]
+    fn notice_wide_zone_and_day_first() {
+        // 25/03 decides day-first; CET in March 2024 (before 31 Mar) is UTC+1
+        let t = "All times are CET.\nStart\t25/03/2024 23:00\nEnd\t26/03/2024 03:00\nBackup\t01/04/2024 23:00\t02/04/2024 03:00";
+        let w = windows(t);
+        assert_eq!(w[0], (utc(2024, 3, 25, 22, 0), utc(2024, 3, 26, 2, 0)));
+        assert_eq!(w.len(), 2);
+    }
+
+    #[test]
+    fn sent_lines_are_not_windows() {
+        let t = "Sent: 2024-03-01 10:00 UTC\nFrom 2024-03-12 22:00 UTC to 2024-03-13 02:00 UTC";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2024, 3, 12, 22, 0), utc(2024, 3, 13, 2, 0))]
+        );
+    }
+
+    #[test]
+    fn utc_reading_wins_over_a_local_one_a_minute_off() {
+        // 00:01 Pacific (PDT, UTC-7) = 07:01Z; the GMT line says 07:00Z
+        let t = "25-Sep-2020 00:01 to 25-Sep-2020 05:00 ( Pacific )\n25-Sep-2020 07:00 to 25-Sep-2020 12:00 ( GMT )";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2020, 9, 25, 7, 0), utc(2020, 9, 25, 12, 0))]
+        );
+    }
+
+    #[test]
+    fn local_time_without_zone_is_not_guessed() {
+        let t = "LOCAL: FRIDAY, 02 JUL 19:00 - SATURDAY, 03 JUL 00:00";
+        assert!(find_all_near(t, Some(utc(2021, 7, 1, 11, 5))).is_empty());
+    }
+
+    #[test]
+    fn year_less_dates_take_the_year_nearest_the_mail() {
+        // sent 28 Dec 2023, "10 JAN" → 2024
+        let t = "UTC: WEDNESDAY, 10 JAN 22:00 - THURSDAY, 11 JAN 06:00";
+        let w = pair(&find_all_near(t, Some(utc(2023, 12, 28, 9, 0))));
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].window.begin(), utc(2024, 1, 10, 22, 0));
+        assert_eq!(w[0].window.end(), utc(2024, 1, 11, 6, 0));
+    }
+
+    #[test]
+    fn ambiguous_numeric_date_nearest_the_mail() {
+        // sent 1 Aug 2021: 06/08/2021 is 6 August, not 8 June
+        let t = "Start: 06/08/2021 22:00 GMT\nEnd: 07/08/2021 06:00 GMT";
+        let w = pair(&find_all_near(t, Some(utc(2021, 8, 1, 9, 0))));
+        assert_eq!(w[0].window.begin(), utc(2021, 8, 6, 22, 0));
+        assert_eq!(w[0].window.end(), utc(2021, 8, 7, 6, 0));
+    }
+
+    #[test]
+    fn logged_timestamps_with_seconds_are_ignored() {
+        let t = "2021-05-20 07:00:21 GMT - The scheduled maintenance work has begun.\nStart\t2021-05-20 07:00 GMT\tEnd\t2021-05-20 12:00 GMT";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2021, 5, 20, 7, 0), utc(2021, 5, 20, 12, 0))]
+        );
+    }
+
+    #[test]
+    fn unzoned_is_flagged() {
+        let f = find_all("Start: 2024-03-12 22:00");
+        assert_eq!(f.len(), 1);
+        assert!(!f[0].zoned);
+    }
+}
