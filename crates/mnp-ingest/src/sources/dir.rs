@@ -35,6 +35,26 @@ fn mtime(p: &Path) -> Option<DateTime<Utc>> {
         .map(DateTime::<Utc>::from)
 }
 
+/// A file's handle: its path is the key.
+fn file_ref(p: PathBuf) -> MessageRef {
+    MessageRef {
+        key: p.display().to_string(),
+        ticket_id: None,
+    }
+}
+
+/// Read the file a handle names (the file sources all key by path).
+fn read_file(r: &MessageRef) -> Result<Message> {
+    let p = PathBuf::from(&r.key);
+    let raw = fs::read(&p).map_err(|e| io(&p, e))?;
+    Ok(Message {
+        r#ref: r.clone(),
+        raw,
+        received_at: mtime(&p),
+        origin: r.key.clone(),
+    })
+}
+
 fn sorted_files(dir: &Path, pred: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let rd = match fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -76,21 +96,11 @@ impl Source for DirSource {
             p.extension().is_some_and(|e| e == "eml") && !p.with_extension("eml.label").exists()
         })?
         .into_iter()
-        .map(|p| MessageRef {
-            key: p.display().to_string(),
-            ticket_id: None,
-        })
+        .map(file_ref)
         .collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
-        let p = PathBuf::from(&r.key);
-        let raw = fs::read(&p).map_err(|e| io(&p, e))?;
-        Ok(Message {
-            r#ref: r.clone(),
-            raw,
-            received_at: mtime(&p),
-            origin: r.key.clone(),
-        })
+        read_file(r)
     }
     fn record(&mut self, r: &MessageRef, outcome: &Outcome) -> Result<()> {
         let p = PathBuf::from(&r.key);
@@ -222,22 +232,10 @@ impl Source for MaildirSource {
             let f = maildir_flags(&name);
             !f.contains('S') && !f.contains('F')
         })?);
-        Ok(v.into_iter()
-            .map(|p| MessageRef {
-                key: p.display().to_string(),
-                ticket_id: None,
-            })
-            .collect())
+        Ok(v.into_iter().map(file_ref).collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
-        let p = PathBuf::from(&r.key);
-        let raw = fs::read(&p).map_err(|e| io(&p, e))?;
-        Ok(Message {
-            r#ref: r.clone(),
-            raw,
-            received_at: mtime(&p),
-            origin: r.key.clone(),
-        })
+        read_file(r)
     }
     fn record(&mut self, r: &MessageRef, outcome: &Outcome) -> Result<()> {
         let p = PathBuf::from(&r.key);
@@ -306,22 +304,10 @@ impl Source for FilesSource {
     fn pending(&mut self) -> Result<Vec<MessageRef>> {
         let mut v = Vec::new();
         walk(&self.root, &mut v)?;
-        Ok(v.into_iter()
-            .map(|p| MessageRef {
-                key: p.display().to_string(),
-                ticket_id: None,
-            })
-            .collect())
+        Ok(v.into_iter().map(file_ref).collect())
     }
     fn read(&mut self, r: &MessageRef) -> Result<Message> {
-        let p = PathBuf::from(&r.key);
-        let raw = fs::read(&p).map_err(|e| io(&p, e))?;
-        Ok(Message {
-            r#ref: r.clone(),
-            raw,
-            received_at: mtime(&p),
-            origin: r.key.clone(),
-        })
+        read_file(r)
     }
     fn record(&mut self, _r: &MessageRef, _outcome: &Outcome) -> Result<()> {
         Ok(())
