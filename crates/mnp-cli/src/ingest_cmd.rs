@@ -155,6 +155,7 @@ pub fn list(args: ListArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
         from: time_arg(&args.from, "from")?,
         to: time_arg(&args.to, "to")?,
         include_history: false,
+        maintenance_key: None,
     };
     let events = store.forecast_events(&f)?;
     let mut out = std::io::stdout().lock();

@@ -292,13 +292,10 @@ fn store_parsed(
             // current events over with the new status, so the NOC still sees
             // which windows and circuits it concerned.
             let current = store.forecast_events(&mnp_store::ForecastFilter {
-                vendor: Some(vendor.to_string()),
+                maintenance_key: Some(ex.maintenance_key),
                 ..Default::default()
             })?;
-            for e in current
-                .into_iter()
-                .filter(|e| e.maintenance_key == ex.maintenance_key)
-            {
+            for e in current {
                 events.push(ForecastEvent {
                     maint_forecast_event_id: Uuid::new_v4(),
                     status: first.status.as_str().to_string(),

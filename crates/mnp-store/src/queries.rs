@@ -177,6 +177,8 @@ pub struct ForecastFilter {
     pub to: Option<DateTime<Utc>>,
     /// Include superseded revisions.
     pub include_history: bool,
+    /// Only the events of this stored maintenance (row key).
+    pub maintenance_key: Option<i64>,
 }
 
 fn uuid_of(s: Option<String>) -> Result<Option<Uuid>> {
@@ -671,6 +673,9 @@ impl Store {
         };
         if !f.include_history {
             add(r#" AND e."current" = $?"#, Value::Bool(true), &mut sql);
+        }
+        if let Some(k) = f.maintenance_key {
+            add(r#" AND e."maintenanceKey" = $?"#, Value::Int(k), &mut sql);
         }
         if let Some(v) = &f.vendor {
             add(r#" AND e."vendorId" = $?"#, v.into(), &mut sql);
