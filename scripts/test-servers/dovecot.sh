@@ -319,8 +319,22 @@ kick() {
         exit 1
     }
     # Prints "kicked connections from the following users: USER"; exits 68
-    # when the user had no connection.
-    "$doveadm" -c "$conf" kick "$user" 2>&1
+    # when the user had no connection. A connection that has just logged in
+    # is registered with dovecot a moment later, so retry that case briefly.
+    local out rc
+    for _ in $(seq 1 40); do
+        rc=0
+        out=$("$doveadm" -c "$conf" kick "$user" 2>&1) || rc=$?
+        if [ "$rc" -ne 68 ]; then
+            break
+        fi
+        sleep 0.05
+    done
+    printf '%s\n' "$out"
+    if [ "$rc" -ne 0 ]; then
+        echo "doveadm kick $user exited $rc: $out" >&2
+    fi
+    return "$rc"
 }
 
 case "$cmd" in
