@@ -17,7 +17,7 @@ pub mod pipeline;
 pub mod source;
 pub mod sources;
 
-pub use pipeline::{Pipeline, Processed, RunStats};
+pub use pipeline::{Fallback, Pipeline, Processed, RunStats, Suggestion};
 pub use source::{Label, Message, MessageRef, Outcome, Source};
 
 /// Errors of the ingest stage (per-message parse failures are not errors:

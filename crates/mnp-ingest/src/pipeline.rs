@@ -55,10 +55,37 @@ pub struct RunStats {
     pub record_errors: usize,
 }
 
+/// What a [`Fallback`] reader made of a mail no vendor parser claims.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// The maintenances it read (provider is the fallback's name).
+    pub maintenances: Vec<Maintenance>,
+    /// 0..=1: how sure the reader is.
+    pub confidence: f64,
+    /// Which text produced each field, one line per field (`window: ... ← "..."`).
+    pub evidence: Vec<String>,
+}
+
+/// A reader of last resort for mail that routes to no vendor (in practice
+/// `mnp_parsers::generic`; this crate does not depend on the parsers).
+///
+/// The pipeline gives it the circuit ids of the inventory, so it can prefer
+/// ids the operator knows. Its result is used as a forecast only when it is
+/// confident enough *and* its circuits are found in the inventory under one
+/// vendor; otherwise the mail is labelled for a human with the suggestion and
+/// its evidence in the summary — a guess is never stored as a fact.
+pub trait Fallback: Send {
+    /// The reader's name, shown in summaries (`generic`).
+    fn name(&self) -> &str;
+    /// Read the mail; `None` when it found nothing that looks like a notice.
+    fn suggest(&self, email: &Email, known_circuits: &[String]) -> Option<Suggestion>;
+}
+
 /// The ingest pipeline: a registry and a store.
 pub struct Pipeline {
     registry: Registry,
     store: Store,
+    fallback: Option<(Box<dyn Fallback>, f64)>,
 }
 
 fn sha256_hex(raw: &[u8]) -> String {
@@ -79,7 +106,19 @@ fn fmt_window(m: &Maintenance) -> String {
 impl Pipeline {
     /// A pipeline over a registry and an (already migrated) store.
     pub fn new(registry: Registry, store: Store) -> Pipeline {
-        Pipeline { registry, store }
+        Pipeline {
+            registry,
+            store,
+            fallback: None,
+        }
+    }
+
+    /// Read unrouted mail with `fallback`; results at or above
+    /// `min_confidence` (0..=1) whose circuits the inventory knows are stored
+    /// under that circuits' vendor, everything else goes to a human.
+    pub fn with_fallback(mut self, fallback: Box<dyn Fallback>, min_confidence: f64) -> Pipeline {
+        self.fallback = Some((fallback, min_confidence));
+        self
     }
 
     /// The store.
@@ -102,6 +141,7 @@ impl Pipeline {
         let email = Email::parse(&msg.raw);
         let message_id = email.as_ref().ok().and_then(|e| e.message_id.clone());
         let registry = &self.registry;
+        let fallback = self.fallback.as_ref().map(|(f, m)| (f.as_ref(), *m));
         self.store
             .transaction(|store| {
                 let existing = store.find_notification(message_id.as_deref(), &sha)?;
@@ -156,9 +196,12 @@ impl Pipeline {
                                 unknown_circuits: Vec::new(),
                             }
                         }
-                        Err(e @ ParseError::Unrouted { .. }) => {
-                            failed(notification_id, None, Label::MaintUnknownVendor, &e)
-                        }
+                        Err(e @ ParseError::Unrouted { .. }) => match fallback {
+                            None => failed(notification_id, None, Label::MaintUnknownVendor, &e),
+                            Some((f, min)) => {
+                                read_unrouted(store, notification_id, f, min, email, msg, &e)?
+                            }
+                        },
                         Err(e) => failed(
                             notification_id,
                             parser_of(&e),
@@ -212,6 +255,140 @@ impl Pipeline {
         }
         Ok(stats)
     }
+}
+
+/// An unrouted mail through the fallback reader (see [`Fallback`]).
+fn read_unrouted(
+    store: &mut Store,
+    notification_id: i64,
+    f: &dyn Fallback,
+    min_confidence: f64,
+    email: &Email,
+    msg: &Message,
+    unrouted: &ParseError,
+) -> mnp_store::Result<Processed> {
+    let inventory = store.circuits()?;
+    let known: Vec<String> = inventory
+        .iter()
+        .map(|c| c.vendor_circuit_id.clone())
+        .collect();
+    let Some(s) = f.suggest(email, &known) else {
+        return Ok(failed(
+            notification_id,
+            None,
+            Label::MaintUnknownVendor,
+            &format!("{unrouted}; the {} reader found no maintenance", f.name()),
+        ));
+    };
+    // The vendors the suggested circuits belong to, by normalised id.
+    let mut vendors: Vec<&str> = Vec::new();
+    let mut unknown = 0;
+    for m in &s.maintenances {
+        for c in &m.circuits {
+            let key = mnp_core::util::normalize_circuit_id(&c.vendor_circuit_id);
+            let owners: Vec<&str> = inventory
+                .iter()
+                .filter(|i| {
+                    !key.is_empty()
+                        && mnp_core::util::normalize_circuit_id(&i.vendor_circuit_id) == key
+                })
+                .map(|i| i.vendor_id.as_str())
+                .collect();
+            if owners.is_empty() {
+                unknown += 1;
+            }
+            for o in owners {
+                if !vendors.contains(&o) {
+                    vendors.push(o);
+                }
+            }
+        }
+    }
+    let suggestion = describe(f.name(), &s);
+    let refuse = |why: String| {
+        failed(
+            notification_id,
+            None,
+            Label::MaintUnknownVendor,
+            &format!("{unrouted}; {why}\n{suggestion}"),
+        )
+    };
+    if s.maintenances.is_empty() {
+        return Ok(refuse(format!(
+            "the {} reader found no maintenance",
+            f.name()
+        )));
+    }
+    if s.confidence < min_confidence {
+        return Ok(refuse(format!(
+            "{} reader confidence {:.2} is below {:.2}: for a human",
+            f.name(),
+            s.confidence,
+            min_confidence
+        )));
+    }
+    let vendor = match (vendors.as_slice(), unknown) {
+        ([v], 0) => v.to_string(),
+        ([], _) => {
+            return Ok(refuse(
+                "none of its circuits is in the inventory: for a human".into(),
+            ));
+        }
+        ([_], _) => {
+            return Ok(refuse(
+                "some of its circuits are not in the inventory: for a human".into(),
+            ));
+        }
+        (vs, _) => {
+            return Ok(refuse(format!(
+                "its circuits belong to several vendors ({}): for a human",
+                vs.join(", ")
+            )));
+        }
+    };
+    let mut maintenances = s.maintenances.clone();
+    for m in &mut maintenances {
+        m.provider = vendor.clone();
+    }
+    let mut p = store_parsed(store, notification_id, &vendor, maintenances, email, msg)?;
+    p.summary = format!(
+        "read by the {} reader (confidence {:.2}), circuits of {vendor}\n{}\n{suggestion}",
+        f.name(),
+        s.confidence,
+        p.summary
+    );
+    Ok(p)
+}
+
+/// A suggestion in words: what was read, and from which text.
+fn describe(reader: &str, s: &Suggestion) -> String {
+    let mut lines = vec![format!(
+        "{reader} reader suggestion (confidence {:.2}):",
+        s.confidence
+    )];
+    for m in &s.maintenances {
+        let circuits: Vec<&str> = m
+            .circuits
+            .iter()
+            .map(|c| c.vendor_circuit_id.as_str())
+            .collect();
+        lines.push(format!(
+            "  {} {} {}, circuits: {}",
+            m.maintenance_id,
+            m.status,
+            fmt_window(m),
+            if circuits.is_empty() {
+                "none".to_string()
+            } else {
+                circuits.join(", ")
+            }
+        ));
+    }
+    if !s.evidence.is_empty() {
+        lines.push("evidence:".into());
+        lines.extend(s.evidence.iter().map(|e| format!("  {e}")));
+    }
+    lines.join("\n")
 }
 
 fn parser_of(e: &ParseError) -> Option<String> {
