@@ -11,6 +11,7 @@ mod db_cmd;
 mod ingest_cmd;
 mod input;
 mod maxout_cmd;
+mod maxout_runtime;
 mod outages_cmd;
 mod parse_cmd;
 mod profiles_cmd;

@@ -25,20 +25,18 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::{Args, Subcommand, ValueEnum};
-use mnp_maxout::alert::{
-    Address, AlertInput, AlertKind, Brand, Recipients, Renderer, suggest_options,
-};
-use mnp_maxout::engine::{CircuitSpec, Engine, Episode, EpisodeEvent, Rule};
+use mnp_maxout::alert::{Address, RepeatPolicy};
 use mnp_maxout::forecast::{CircuitPeaks, DailyPeak, ForecastConfig, forecast};
 use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::telemetry::{
-    CounterOutcome, CounterPair, Direction, Reading, UNKNOWN_LINK_FACTOR, json, line,
+    CounterOutcome, CounterPair, Reading, UNKNOWN_LINK_FACTOR, json, line,
 };
 use mnp_maxout::units::{Seconds, parse_duration};
-use mnp_store::{Backoff, Circuit, MaxoutFilter, NewMail, OutboxMail, Store, StoredMaxout};
+use mnp_store::{Backoff, Circuit, MaxoutFilter, OutboxMail, Store};
 use uuid::Uuid;
 
 use crate::config::{self, GlobalOpts};
+use crate::maxout_runtime::{Runtime, RuntimeOptions};
 
 /// Output format of `mnp simulate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -250,60 +248,6 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
 
 // ---------------------------------------------------------------- replay
 
-/// A circuit the engine watches, with its inventory row.
-struct Watched {
-    circuit: Circuit,
-    ceiling: f64,
-}
-
-fn stored_of(ep: &Episode, internal: Uuid) -> StoredMaxout {
-    let i = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    StoredMaxout {
-        maxout_event_id: ep.id,
-        internal_circuit_id: internal,
-        circuit_ref: ep.circuit.clone(),
-        customer_id: ep.customer.clone(),
-        started_at: ep.start,
-        ended_at: ep.end,
-        last_sample_at: Some(ep.last_sample),
-        peak_percent: ep.peak_percent,
-        peak_bps: ep.peak_bps,
-        seconds_over: i(ep.seconds_over),
-        minutes_over: i(ep.minutes_over),
-        direction: ep.direction.as_str().to_string(),
-        capacity_bps: i(ep.capacity_bps),
-        provisioned_bps: i(ep.provisioned_bps),
-        burst_bps: ep.burst_bps.map(i),
-        threshold_percent: ep.threshold_percent,
-        alerted_at: None,
-    }
-}
-
-fn episode_of(m: &StoredMaxout) -> Episode {
-    let u = |v: i64| u64::try_from(v).unwrap_or(0);
-    Episode {
-        id: m.maxout_event_id,
-        circuit: m.circuit_ref.clone(),
-        customer: m.customer_id.clone(),
-        start: m.started_at,
-        end: m.ended_at,
-        last_sample: m.last_sample_at.unwrap_or(m.started_at),
-        peak_percent: m.peak_percent,
-        peak_bps: m.peak_bps,
-        seconds_over: u(m.seconds_over),
-        minutes_over: u(m.minutes_over),
-        direction: match m.direction.as_str() {
-            "in" => Direction::In,
-            "both" => Direction::Both,
-            _ => Direction::Out,
-        },
-        capacity_bps: u(m.capacity_bps),
-        provisioned_bps: u(m.provisioned_bps),
-        burst_bps: m.burst_bps.map(u),
-        threshold_percent: m.threshold_percent,
-    }
-}
-
 /// Reads a telemetry file: a JSON array of samples when it starts with
 /// `[` or `{`, else line protocol (nanosecond timestamps).
 fn read_telemetry(path: &Path, now: DateTime<Utc>) -> anyhow::Result<mnp_maxout::telemetry::Batch> {
@@ -352,140 +296,39 @@ fn utilisation_points(
     out
 }
 
-/// What a replay did.
-#[derive(Debug, Default)]
-struct ReplayStats {
-    readings: usize,
-    rejected: usize,
-    unknown: usize,
-    opened: usize,
-    resolved: usize,
-    new_episodes: usize,
-    mails_queued: usize,
-}
-
 /// `mnp maxout replay`.
 pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
     let mut s = config::store(opts)?;
     let now = Utc::now();
     let batch = read_telemetry(&args.input, now)?;
-    let mut stats = ReplayStats {
-        readings: batch.readings.len(),
-        rejected: batch.errors.len(),
-        ..Default::default()
-    };
     for e in batch.errors.iter().take(10) {
         tracing::warn!(error = %e, "rejected telemetry");
     }
-
-    // Rules from the inventory: every circuit with a provisioned rate.
-    let mut rule = Rule::default();
-    if let Some(t) = args.threshold {
-        rule.threshold_percent = t;
-    }
-    let mut engine = Engine::new();
-    let mut watched: HashMap<String, Watched> = HashMap::new();
-    for c in s.circuits()? {
-        let Some(bps) = c.provisioned_bps.and_then(|b| u64::try_from(b).ok()) else {
-            continue;
-        };
-        if bps == 0 || watched.contains_key(&c.vendor_circuit_id) {
-            continue;
-        }
-        let mut spec = CircuitSpec::new(c.vendor_circuit_id.clone(), bps, rule.clone());
-        spec.customer = c.customer_id.clone();
-        spec.burst_bps = c.burst_bps.and_then(|b| u64::try_from(b).ok());
-        let ceiling = spec.ceiling_bps() as f64;
-        engine
-            .add_circuit(spec)
-            .with_context(|| format!("circuit {}", c.vendor_circuit_id))?;
-        watched.insert(
-            c.vendor_circuit_id.clone(),
-            Watched {
-                circuit: c,
-                ceiling,
+    let mut rt = Runtime::load(
+        &mut s,
+        RuntimeOptions {
+            threshold: args.threshold,
+            repeat: RepeatPolicy {
+                every: None,
+                resolved_mail: args.resolved_mail,
             },
-        );
+            company: args.company.clone(),
+            noc_email: args.noc_email.clone(),
+        },
+    )?;
+    for r in &batch.readings {
+        rt.feed(r);
     }
-    // Open episodes continue where they were (no second alert).
-    for m in s.open_maxouts()? {
-        if let Some(idx) = engine.index_of(&m.circuit_ref) {
-            engine.restore(idx, &episode_of(&m))?;
-        }
-    }
-
-    let from = Address::parse(&args.noc_email).context("--noc-email")?;
-    let renderer = Renderer::new(Brand {
-        company: args.company.clone(),
-        noc_email: args.noc_email.clone(),
-        noc_phone: None,
-    })?;
-    let mut events = Vec::new();
-    let mut peaks: BTreeMap<(Uuid, NaiveDate), f64> = BTreeMap::new();
-    let mut customers: HashMap<String, Option<mnp_store::Customer>> = HashMap::new();
-    let mut counters: HashMap<String, CounterPair> = HashMap::new();
-    s.transaction(|s| {
-        for r in &batch.readings {
-            events.clear();
-            match r {
-                Reading::Rates(sample) => {
-                    if let Some(w) = sample.circuit.id().and_then(|id| watched.get(id)) {
-                        let m = sample
-                            .in_bps
-                            .unwrap_or(0.0)
-                            .max(sample.out_bps.unwrap_or(0.0));
-                        note_peak(&mut peaks, w, sample.ts, m);
-                    }
-                    engine.observe_sample(sample, &mut events)
-                }
-                Reading::Counters(c) => {
-                    // The engine keeps its own counter state; this copy
-                    // only feeds the daily peaks.
-                    if let Some((id, w)) = c
-                        .circuit
-                        .id()
-                        .and_then(|id| watched.get(id).map(|w| (id, w)))
-                    {
-                        let pair = counters.entry(id.to_string()).or_default();
-                        let (i, o) = pair.update(c, Some(w.ceiling * UNKNOWN_LINK_FACTOR));
-                        let rate = |x: Option<CounterOutcome>| x.and_then(CounterOutcome::rate);
-                        if let Some(m) = [rate(i), rate(o)].into_iter().flatten().reduce(f64::max) {
-                            note_peak(&mut peaks, w, c.ts, m);
-                        }
-                    }
-                    engine.observe_counter_sample(c, &mut events)
-                }
-            };
-            for ev in &events {
-                handle_event(
-                    s,
-                    ev,
-                    &watched,
-                    &renderer,
-                    args.resolved_mail,
-                    now,
-                    &mut customers,
-                    &mut stats,
-                )
-                .map_err(|e| mnp_store::Error::Input {
-                    location: format!("episode {}", ev.episode().id),
-                    reason: format!("{e:#}"),
-                })?;
-            }
-        }
-        for ((c, day), p) in &peaks {
-            s.record_daily_peak(*c, *day, *p)?;
-        }
-        Ok(())
-    })?;
-    stats.unknown = usize::try_from(engine.stats().unknown_circuit).unwrap_or(usize::MAX);
-    let (written, failed) = deliver(&mut s, &args.outbox, &from, Utc::now())?;
+    rt.persist(&mut s, now)?;
+    let stats = rt.stats();
+    let rejected = batch.errors.len();
+    let (written, failed) = deliver(&mut s, &args.outbox, rt.from(), Utc::now())?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "{} reading(s), {} rejected, {} for unknown circuits; {} episode(s) opened, {} resolved, {} new stored; {} mail(s) queued, {} written to {}{}",
-        stats.readings,
-        stats.rejected,
+        batch.readings.len(),
+        rejected,
         stats.unknown,
         stats.opened,
         stats.resolved,
@@ -499,135 +342,11 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
             String::new()
         }
     )?;
-    Ok(if failed > 0 || stats.rejected > 0 {
+    Ok(if failed > 0 || rejected > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Raise the day's peak utilisation of a circuit (percent of its ceiling).
-fn note_peak(
-    peaks: &mut BTreeMap<(Uuid, NaiveDate), f64>,
-    w: &Watched,
-    ts: DateTime<Utc>,
-    bps: f64,
-) {
-    let pct = 100.0 * bps / w.ceiling;
-    if !pct.is_finite() {
-        return;
-    }
-    let e = peaks
-        .entry((w.circuit.internal_circuit_id, ts.date_naive()))
-        .or_insert(pct);
-    *e = e.max(pct);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn handle_event(
-    s: &mut Store,
-    ev: &EpisodeEvent,
-    watched: &HashMap<String, Watched>,
-    renderer: &Renderer,
-    resolved_mail: bool,
-    now: DateTime<Utc>,
-    customers: &mut HashMap<String, Option<mnp_store::Customer>>,
-    stats: &mut ReplayStats,
-) -> anyhow::Result<()> {
-    let ep = ev.episode();
-    let Some(w) = watched.get(&ep.circuit) else {
-        return Ok(());
-    };
-    let write = s.record_maxout(&stored_of(ep, w.circuit.internal_circuit_id))?;
-    if write == mnp_store::MaxoutWrite::Inserted {
-        stats.new_episodes += 1;
-    }
-    let kind = match ev {
-        EpisodeEvent::Opened(_) => {
-            stats.opened += 1;
-            AlertKind::Opened
-        }
-        EpisodeEvent::Resolved(_) => {
-            stats.resolved += 1;
-            if !resolved_mail {
-                return Ok(());
-            }
-            AlertKind::Resolved
-        }
-        _ => return Ok(()),
-    };
-    let customer = match &ep.customer {
-        Some(id) => {
-            if !customers.contains_key(id) {
-                let c = s.customer(id)?;
-                customers.insert(id.clone(), c);
-            }
-            customers.get(id).cloned().flatten()
-        }
-        None => None,
-    };
-    let recipients = match &customer {
-        Some(c) => Recipients::for_customer(
-            &c.customer_id,
-            c.contact_email.as_deref(),
-            c.account_manager_email.as_deref(),
-            c.cx_team_email.as_deref(),
-        )
-        .or_else(|_| {
-            Recipients::internal(
-                c.account_manager_email.as_deref(),
-                c.cx_team_email.as_deref(),
-            )
-        }),
-        None => Recipients::internal(None, None),
-    };
-    let recipients = match recipients {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(episode = %ep.id, circuit = %ep.circuit, error = %e, "no recipient for the alert");
-            return Ok(());
-        }
-    };
-    let rendered = renderer.render(&AlertInput {
-        kind,
-        episode: ep.clone(),
-        customer_name: customer
-            .as_ref()
-            .map(|c| c.name.clone())
-            .or_else(|| ep.customer.clone())
-            .unwrap_or_default(),
-        circuit_description: w.circuit.description.clone(),
-        options: suggest_options(ep),
-        repeat_every: None,
-    })?;
-    let queued = s.enqueue_mail(
-        &NewMail {
-            dedupe_key: format!("{}:{}", ep.id, kind.as_str()),
-            maxout_event_id: Some(ep.id),
-            kind: kind.as_str().to_string(),
-            to: recipients
-                .to()
-                .iter()
-                .map(|a| a.as_str().to_string())
-                .collect(),
-            cc: recipients
-                .cc()
-                .iter()
-                .map(|a| a.as_str().to_string())
-                .collect(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-        },
-        now,
-    )?;
-    if queued.is_some() {
-        stats.mails_queued += 1;
-        if kind == AlertKind::Opened {
-            s.set_maxout_alerted(ep.id, now)?;
-        }
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------- outbox
