@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use mnp_core::Registry;
-use mnp_ingest::{Pipeline, Source};
+use mnp_core::{Email, Registry};
+use mnp_ingest::{Fallback, Pipeline, Source, Suggestion};
+use mnp_parsers::generic;
 use mnp_store::ForecastFilter;
 
 use crate::config::{self, GlobalOpts};
@@ -29,6 +30,50 @@ pub struct IngestArgs {
     /// Seconds between polls with --watch.
     #[arg(long, default_value_t = 60)]
     interval: u64,
+    /// Confidence (0..1) the generic parser needs before its reading of an
+    /// unrouted mail is stored; below it, or when its circuits are not all
+    /// one vendor's known circuits, the mail is labelled for a human.
+    #[arg(long, default_value_t = generic::Options::default().min_confidence, value_name = "X")]
+    generic_min_confidence: f64,
+    /// Do not run the generic parser on unrouted mail (it goes to a human).
+    #[arg(long)]
+    no_generic: bool,
+}
+
+/// The generic parser as the pipeline's reader of last resort.
+pub struct GenericReader;
+
+impl Fallback for GenericReader {
+    fn name(&self) -> &str {
+        generic::PROVIDER
+    }
+
+    fn suggest(&self, email: &Email, known_circuits: &[String]) -> Option<Suggestion> {
+        let inventory = generic::Inventory::new(known_circuits);
+        let r = generic::parse(email, &inventory, &generic::Options::default()).ok()?;
+        Some(Suggestion {
+            maintenances: r.maintenances,
+            confidence: r.confidence,
+            evidence: r
+                .evidence
+                .iter()
+                .map(|e| format!("{}: {} <- {:?}", e.field, e.value, e.source))
+                .collect(),
+        })
+    }
+}
+
+/// A pipeline with the generic reader unless disabled.
+pub fn pipeline(
+    reg: &Registry,
+    store: mnp_store::Store,
+    generic_min_confidence: Option<f64>,
+) -> Pipeline {
+    let p = Pipeline::new(reg.clone(), store);
+    match generic_min_confidence {
+        Some(min) => p.with_fallback(Box::new(GenericReader), min),
+        None => p,
+    }
 }
 
 /// Open a source from its spec.
@@ -58,7 +103,17 @@ pub fn run(args: IngestArgs, opts: &GlobalOpts, reg: &Registry) -> anyhow::Resul
         .collect::<anyhow::Result<_>>()?;
     let mut store = config::store(opts)?;
     store.sync_vendors(reg)?;
-    let mut pipeline = Pipeline::new(reg.clone(), store);
+    if !(0.0..=1.0).contains(&args.generic_min_confidence) {
+        bail!(
+            "--generic-min-confidence must be between 0 and 1, not {}",
+            args.generic_min_confidence
+        );
+    }
+    let mut pipeline = pipeline(
+        reg,
+        store,
+        (!args.no_generic).then_some(args.generic_min_confidence),
+    );
     let mut out = std::io::stdout().lock();
     loop {
         for src in sources.iter_mut() {
@@ -96,6 +151,61 @@ pub fn run(args: IngestArgs, opts: &GlobalOpts, reg: &Registry) -> anyhow::Resul
             break;
         }
         std::thread::sleep(Duration::from_secs(args.interval.max(1)));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct NotificationArgs {
+    /// Only notices with this label (MaintParseException, MaintUnknownVendor, ...).
+    #[arg(long, conflicts_with = "for_human")]
+    label: Option<String>,
+    /// Only the dead-letter queue: notices a human must look at.
+    #[arg(long)]
+    for_human: bool,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+}
+
+/// `mnp notifications list`.
+pub fn notifications(args: NotificationArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
+    if let Some(l) = &args.label
+        && mnp_ingest::Label::from_name(l).is_none()
+    {
+        let names: Vec<&str> = mnp_ingest::Label::ALL.iter().map(|l| l.as_str()).collect();
+        bail!("unknown label {l:?} (one of {})", names.join(", "));
+    }
+    let mut store = config::store(opts)?;
+    let mut rows = store.notifications(args.label.as_deref())?;
+    if args.for_human {
+        rows.retain(|n| mnp_ingest::Label::from_name(&n.label).is_some_and(|l| l.needs_human()));
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        ListFormat::Ics => bail!("notifications have no iCalendar form: use table or json"),
+        ListFormat::Table => {
+            writeln!(
+                out,
+                "{:>6} {:<20} {:<16} {:<40} REASON",
+                "ID", "LABEL", "VENDOR", "SUBJECT"
+            )?;
+            for n in rows {
+                let reason = n.error_text.unwrap_or_default();
+                let reason = reason.lines().next().unwrap_or("");
+                let subject: String = n.subject.chars().take(40).collect();
+                writeln!(
+                    out,
+                    "{:>6} {:<20} {:<16} {:<40} {}",
+                    n.notification_id,
+                    n.label,
+                    n.vendor_id.as_deref().unwrap_or("-"),
+                    subject,
+                    reason
+                )?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -63,6 +63,9 @@ enum Command {
     /// Stored maintenances (forecast events): list as a table, JSON or iCalendar.
     #[command(subcommand)]
     Maintenances(MaintenancesCmd),
+    /// Recorded notices: list them with their label, e.g. the dead-letter queue a human works from.
+    #[command(subcommand)]
+    Notifications(NotificationsCmd),
     /// SLA definitions: import, list, evaluate, explain.
     #[command(subcommand)]
     Sla(sla_cmd::SlaCmd),
@@ -88,6 +91,12 @@ enum Command {
 enum MaintenancesCmd {
     /// List current forecast events.
     List(ingest_cmd::ListArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum NotificationsCmd {
+    /// List recorded notices with label, vendor and the reason of a failure.
+    List(ingest_cmd::NotificationArgs),
 }
 
 fn main() -> ExitCode {
@@ -125,6 +134,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ingest_cmd::run(args, &cli.global, &config::registry(&cli.global)?)
         }
         Command::Maintenances(MaintenancesCmd::List(args)) => ingest_cmd::list(args, &cli.global),
+        Command::Notifications(NotificationsCmd::List(args)) => {
+            ingest_cmd::notifications(args, &cli.global)
+        }
         Command::Serve(args) => serve::run(args, &cli.global, config::registry(&cli.global)?),
         Command::Sla(cmd) => sla_cmd::run_sla(cmd, &cli.global, &config::registry(&cli.global)?),
         Command::Ports(cmd) => {

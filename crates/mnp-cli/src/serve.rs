@@ -692,7 +692,11 @@ fn ingest_ticket(app: &App, spec: &str, id: &str) -> Result<Value, ApiError> {
                         format!("database error: {e}"),
                     )
                 })?;
-                guard.insert(Pipeline::new(app.registry.clone(), store))
+                guard.insert(crate::ingest_cmd::pipeline(
+                    &app.registry,
+                    store,
+                    Some(mnp_parsers::generic::Options::default().min_confidence),
+                ))
             }
         };
         pipeline.process(&msg).map_err(|e| {

@@ -194,3 +194,111 @@ fn unknown_source_and_unreachable_database_are_clear_errors() {
         "password redacted: {e}"
     );
 }
+
+/// Mail from a sender no parser knows: the generic parser reads it; a clear
+/// notice about a known circuit is stored under that circuit's vendor, a
+/// vague one is labelled for a human (and everything is, with --no-generic).
+#[test]
+fn unrouted_mail_is_read_by_the_generic_parser_or_left_for_a_human() {
+    let run = |tag: &str, extra: &[&str]| {
+        let d = tmpdir(tag);
+        ok(&mnp(&d, &["db", "init"]));
+        std::fs::write(
+            d.join("inventory.csv"),
+            "vendor,vendorCircuitId,customer,provisionedBps\n\
+             zayo,OGYX/418823//ZYO,lakeside,10000000000\n",
+        )
+        .unwrap();
+        ok(&mnp(&d, &["circuits", "import", "inventory.csv"]));
+        let inbox = d.join("inbox");
+        std::fs::create_dir_all(&inbox).unwrap();
+        std::fs::write(
+            inbox.join("clear.eml"),
+            "From: Service Desk <change@harbourline-networks.example>\r\n\
+             To: noc@operator.example\r\n\
+             Subject: Planned maintenance HLN-CM-20250311\r\n\
+             Message-ID: <hln-20250311@harbourline-networks.example>\r\n\
+             Date: Mon, 24 Feb 2025 10:12:00 +0000\r\n\
+             \r\n\
+             Dear customer,\r\n\
+             \r\n\
+             We will carry out planned maintenance on our backbone.\r\n\
+             \r\n\
+             Reference: HLN-CM-20250311\r\n\
+             Start: 2025-03-11 23:00 UTC\r\n\
+             End: 2025-03-12 04:00 UTC\r\n\
+             Circuit ID: OGYX/418823//ZYO\r\n\
+             Impact: Outage\r\n\
+             \r\n\
+             Harbourline Networks NOC\r\n",
+        )
+        .unwrap();
+        std::fs::write(
+            inbox.join("vague.eml"),
+            "From: hello@harbourline-networks.example\r\n\
+             To: noc@operator.example\r\n\
+             Subject: Network news\r\n\
+             Message-ID: <news-1@harbourline-networks.example>\r\n\
+             Date: Mon, 24 Feb 2025 10:15:00 +0000\r\n\
+             \r\n\
+             We keep improving our network. Thank you for being a customer.\r\n",
+        )
+        .unwrap();
+        let src = format!("files:{}", inbox.display());
+        let mut args = vec!["ingest", "--source", src.as_str()];
+        args.extend_from_slice(extra);
+        let out = ok(&mnp(&d, &args));
+        let json = ok(&mnp(&d, &["maintenances", "list", "--format", "json"]));
+        let events: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let json = ok(&mnp(
+            &d,
+            &["notifications", "list", "--for-human", "--format", "json"],
+        ));
+        let human: serde_json::Value = serde_json::from_str(&json).unwrap();
+        (
+            out,
+            events.as_array().unwrap().clone(),
+            human.as_array().unwrap().clone(),
+        )
+    };
+
+    let (out, events, human) = run("generic-on", &[]);
+    assert!(
+        out.contains("2 message(s), 0 already known, MaintParseSuccess=1 MaintUnknownVendor=1"),
+        "{out}"
+    );
+    assert_eq!(events.len(), 1, "{events:?}");
+    let e = &events[0];
+    assert_eq!(e["vendorId"], "zayo");
+    assert_eq!(e["vendorMaintenanceId"], "HLN-CM-20250311");
+    assert_eq!(e["beginWindow"], "2025-03-11T23:00:00Z");
+    assert_eq!(e["endWindow"], "2025-03-12T04:00:00Z");
+    assert_eq!(e["parsedVendorCircuitId"], "OGYX/418823//ZYO");
+    assert!(e["internalCircuitId"].is_string(), "{e}");
+    assert_eq!(e["impact"], "OUTAGE");
+    // The newsletter is in the dead-letter queue, with the reason.
+    assert_eq!(human.len(), 1, "{human:?}");
+    assert_eq!(human[0]["subject"], "Network news");
+    assert_eq!(human[0]["label"], "MaintUnknownVendor");
+    let why = human[0]["errorText"].as_str().unwrap();
+    assert!(why.contains("no parser"), "{why}");
+
+    let (out, events, human) = run("generic-off", &["--no-generic"]);
+    assert!(out.contains("MaintUnknownVendor=2"), "{out}");
+    assert!(events.is_empty(), "{events:?}");
+    assert_eq!(human.len(), 2, "{human:?}");
+
+    let d = tmpdir("generic-bad-threshold");
+    let o = mnp(
+        &d,
+        &[
+            "ingest",
+            "--source",
+            "files:.",
+            "--generic-min-confidence",
+            "1.5",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("between 0 and 1"));
+}
