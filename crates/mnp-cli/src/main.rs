@@ -19,6 +19,7 @@ mod remote;
 mod report_cmd;
 mod scaffold;
 mod serve;
+mod serve_telemetry;
 mod sla_cmd;
 mod vendors_cmd;
 

@@ -74,6 +74,18 @@ pub struct SimulateArgs {
     /// Write to this file instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// POST the samples to this mnp service (base URL, e.g.
+    /// http://127.0.0.1:8080) instead of writing them: line protocol to
+    /// /api/v1/write, JSON to /api/v1/telemetry/batch. A full queue (429,
+    /// 503) is waited for and the batch resent, never dropped.
+    #[arg(long, value_name = "URL", conflicts_with = "output")]
+    target: Option<String>,
+    /// Bearer token for --target (default: $MNP_API_TOKEN).
+    #[arg(long, value_name = "TOKEN", requires = "target")]
+    token: Option<String>,
+    /// Samples (lines, or JSON objects) per request with --target.
+    #[arg(long, default_value_t = 5000, value_name = "N")]
+    batch: usize,
 }
 
 /// `mnp maxout …`.
@@ -208,6 +220,9 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         bail!("--counters needs --format lineprotocol (the JSON API carries rates only)");
     }
     let sim = Simulator::new(cfg).context("invalid simulation")?;
+    if let Some(target) = &args.target {
+        return simulate_to(sim, &args, target);
+    }
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
@@ -243,6 +258,139 @@ pub fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
         out.write_all(b"\n]\n")?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sends batches to a running `mnp serve`, waiting out a full queue.
+struct Poster {
+    agent: ureq::Agent,
+    url: String,
+    auth: Option<String>,
+    content_type: &'static str,
+    sent: u64,
+    requests: u64,
+    retried: u64,
+}
+
+impl Poster {
+    fn post(&mut self, body: &[u8], samples: usize) -> anyhow::Result<()> {
+        let mut failures = 0u32;
+        loop {
+            let mut req = self
+                .agent
+                .post(&self.url)
+                .header("Content-Type", self.content_type);
+            if let Some(a) = &self.auth {
+                req = req.header("Authorization", a);
+            }
+            match req.send(body) {
+                Ok(mut resp) => {
+                    let status = resp.status().as_u16();
+                    if (200..300).contains(&status) {
+                        self.sent += samples as u64;
+                        self.requests += 1;
+                        return Ok(());
+                    }
+                    if status == 429 || status == 503 {
+                        let wait = resp
+                            .headers()
+                            .get("retry-after")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .unwrap_or(1)
+                            .clamp(1, 60);
+                        self.retried += 1;
+                        tracing::info!(status, wait, "target busy, resending after Retry-After");
+                        std::thread::sleep(std::time::Duration::from_secs(wait));
+                        continue;
+                    }
+                    let text = resp.body_mut().read_to_string().unwrap_or_default();
+                    bail!("{}: HTTP {status}: {}", self.url, one_line(&text));
+                }
+                Err(e) => {
+                    // a refused or reset connection: the batch was not taken
+                    failures += 1;
+                    if failures > 5 {
+                        return Err(e).with_context(|| format!("cannot POST to {}", self.url));
+                    }
+                    self.retried += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(200 << failures));
+                }
+            }
+        }
+    }
+}
+
+/// `mnp simulate --target URL`.
+fn simulate_to(sim: Simulator, args: &SimulateArgs, target: &str) -> anyhow::Result<ExitCode> {
+    let base = target.trim_end_matches('/');
+    let (path, content_type) = match args.format {
+        SimFormat::Lineprotocol => ("/api/v1/write", "text/plain; charset=utf-8"),
+        SimFormat::Json => ("/api/v1/telemetry/batch", "application/json"),
+    };
+    let token = args
+        .token
+        .clone()
+        .or_else(|| std::env::var("MNP_API_TOKEN").ok())
+        .filter(|t| !t.trim().is_empty());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .into();
+    let mut p = Poster {
+        agent,
+        url: format!("{base}{path}"),
+        auth: token.map(|t| format!("Bearer {}", t.trim())),
+        content_type,
+        sent: 0,
+        requests: 0,
+        retried: 0,
+    };
+    let batch = args.batch.max(1);
+    let mut buf = String::new();
+    let mut n = 0usize;
+    let json = args.format == SimFormat::Json;
+    let flush = |p: &mut Poster, buf: &mut String, n: &mut usize| -> anyhow::Result<()> {
+        if *n == 0 {
+            return Ok(());
+        }
+        if json {
+            buf.push(']');
+        }
+        p.post(buf.as_bytes(), *n)?;
+        buf.clear();
+        *n = 0;
+        Ok(())
+    };
+    for tick in sim {
+        for r in &tick.readings {
+            if json {
+                if let Reading::Rates(s) = r {
+                    for v in json::encode_sample(s) {
+                        buf.push(if n == 0 { '[' } else { ',' });
+                        buf.push_str(&v.to_string());
+                        n += 1;
+                    }
+                }
+            } else {
+                line::encode(r, &mut buf);
+                n += 1;
+            }
+            if n >= batch {
+                flush(&mut p, &mut buf, &mut n)?;
+            }
+        }
+    }
+    flush(&mut p, &mut buf, &mut n)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{} sample(s) sent to {} in {} request(s), {} resent after 429/503",
+        p.sent,
+        p.url,
+        p.requests,
+        p.retried
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

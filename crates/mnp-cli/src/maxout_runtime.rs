@@ -264,9 +264,9 @@ impl Runtime {
         self.engine.bytes_per_circuit()
     }
 
-    /// Episode events waiting to be written.
-    pub fn pending_events(&self) -> usize {
-        self.events.len()
+    /// The engine's outcome counts (out of order, duplicates, …).
+    pub fn engine_stats(&self) -> mnp_maxout::engine::Stats {
+        self.engine.stats()
     }
 
     /// The engine index of the circuit a reading names: by id, or by
@@ -413,7 +413,9 @@ impl Runtime {
         }
     }
 
-    /// [`feed`](Self::feed) then [`persist`](Self::persist).
+    /// [`feed`](Self::feed) then [`persist`](Self::persist): one reading,
+    /// written at once (batching callers feed many, then persist once).
+    #[allow(dead_code)]
     pub fn observe(
         &mut self,
         s: &mut Store,

@@ -10,6 +10,8 @@
 //! | `GET /api/v1/maintenances.ics` | the same events as a BCOP iCalendar feed |
 //! | `POST /api/v1/helpdesk/webhook` | bearer token; ingests the named ticket from the `--helpdesk` source |
 //! | `POST /api/v1/log-events` | bearer token; link UP/DOWN events (JSON array, JSON lines or syslog text) → stored outages |
+//! | `POST /api/v1/telemetry`, `/api/v1/telemetry/batch`, `/api/v1/write` | bearer token; telemetry → bounded queue → maxout engine worker (see [`crate::serve_telemetry`]) |
+//! | `GET /api/v1/telemetry/stats` | telemetry queue depth and counters |
 //! | `GET /api/v1/openapi.json` | the OpenAPI 3.1 document ([`OPENAPI`]) |
 //!
 //! Key decisions:
@@ -68,13 +70,17 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every route the service answers, as (method, path); the OpenAPI document
 /// must list each of them (checked by a test).
-pub const ROUTES: [(&str, &str); 6] = [
+pub const ROUTES: [(&str, &str); 10] = [
     ("get", "/healthz"),
     ("get", "/api/v1/maintenances"),
     ("get", "/api/v1/maintenances.ics"),
     ("post", "/api/v1/helpdesk/webhook"),
     ("post", "/api/v1/log-events"),
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/telemetry"),
+    ("post", "/api/v1/telemetry/batch"),
+    ("post", "/api/v1/write"),
+    ("get", "/api/v1/telemetry/stats"),
 ];
 
 const QUERY_PARAMS: [&str; 6] = ["vendor", "circuit", "customer", "status", "from", "to"];
@@ -100,6 +106,8 @@ pub struct ServeArgs {
     /// Largest log-events body accepted, in bytes (larger: 413).
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     max_log_body: usize,
+    #[command(flatten)]
+    telemetry: crate::serve_telemetry::TelemetryArgs,
 }
 
 /// Shared state of the service.
@@ -143,6 +151,9 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
         ),
         _ => {}
     }
+    let telemetry = crate::serve_telemetry::Telemetry::start(&args.telemetry, opts)?;
+    let tel_routes =
+        crate::serve_telemetry::router(telemetry.clone(), token.clone(), args.telemetry.max_body());
     let app = Arc::new(App {
         opts: opts.clone(),
         registry: reg,
@@ -156,13 +167,26 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let code = rt.block_on(serve(app, &args.listen, args.max_body, args.max_log_body))?;
+    let code = rt.block_on(serve(
+        app,
+        &args.listen,
+        args.max_body,
+        args.max_log_body,
+        tel_routes,
+    ));
+    // queued telemetry is processed and written before the process exits
+    telemetry.shutdown();
     // blocking jobs still running (a helpdesk call) get a moment to finish
     rt.shutdown_timeout(Duration::from_secs(10));
-    Ok(code)
+    code
 }
 
-fn router(app: Arc<App>, max_body: usize, max_log_body: usize) -> Router {
+fn router(
+    app: Arc<App>,
+    max_body: usize,
+    max_log_body: usize,
+    telemetry: Router<Arc<App>>,
+) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/maintenances", get(maintenances_json))
@@ -176,6 +200,7 @@ fn router(app: Arc<App>, max_body: usize, max_log_body: usize) -> Router {
             post(log_events).layer(DefaultBodyLimit::max(max_log_body)),
         )
         .route("/api/v1/openapi.json", get(openapi))
+        .merge(telemetry)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log_request))
@@ -187,6 +212,7 @@ async fn serve(
     listen: &str,
     max_body: usize,
     max_log_body: usize,
+    telemetry: Router<Arc<App>>,
 ) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -213,7 +239,7 @@ async fn serve(
         out.flush()?;
     }
     tracing::info!(%addr, "mnp serve listening");
-    axum::serve(listener, router(app, max_body, max_log_body))
+    axum::serve(listener, router(app, max_body, max_log_body, telemetry))
         .with_graceful_shutdown(shutdown)
         .await
         .context("server failed")?;
@@ -269,21 +295,21 @@ async fn log_request(req: Request, next: Next) -> Response {
 
 /// An error answer: a status and a JSON body `{"error": ..., ...}`.
 #[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
     message: String,
     extra: serde_json::Map<String, Value>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
             extra: serde_json::Map::new(),
         }
     }
-    fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
+    pub(crate) fn with(mut self, key: &str, value: impl Into<Value>) -> ApiError {
         self.extra.insert(key.to_string(), value.into());
         self
     }
@@ -478,7 +504,7 @@ async fn maintenances_ics(State(app): State<Arc<App>>, uri: Uri) -> Result<Respo
 // ---------------------------------------------------------------- webhook
 
 /// Equal in time independent of where the strings differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let mut diff = a.len() ^ b.len();
     for i in 0..a.len().max(b.len()) {
         let x = a.get(i).copied().unwrap_or(0);

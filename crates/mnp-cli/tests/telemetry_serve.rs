@@ -1,0 +1,710 @@
+//! Telemetry ingest of `mnp serve` end to end: the real binary on a free
+//! loopback port, a real SQLite database (and PostgreSQL when
+//! `MNP_TEST_POSTGRES_URL` is set, for the simulate run), real HTTP.
+//!
+//! * each write endpoint accepts good input and names every rejected line
+//!   or element, while the good ones of the same request are processed;
+//! * 401 without / with a wrong token, 413 over the body limit, 415 for a
+//!   compressed body, 429 with `Retry-After` when the queue is full;
+//! * samples of one circuit are processed in arrival order (an episode
+//!   opens and resolves at exactly the instants worked out by hand);
+//! * `mnp simulate --target` → serve → episodes stored → alert mails in the
+//!   outbox folder, with the exact counts of the simulator's plan.
+#![allow(clippy::print_stderr)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use mnp_maxout::engine::Rule;
+use mnp_maxout::simulate::{SimConfig, Simulator};
+use mnp_maxout::units::Seconds;
+use mnp_store::{Circuit, MaxoutFilter, PortMapping, Store};
+use serde_json::Value;
+
+const TOKEN: &str = "telemetry-test-token";
+static N: AtomicUsize = AtomicUsize::new(0);
+
+fn mnp() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
+    for v in [
+        "MNP_API_TOKEN",
+        "MNP_HELPDESK",
+        "MNP_DATABASE_URL",
+        "MNP_CONFIG",
+        "MNP_SOURCES",
+        "MNP_LOG",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "mnp-telemetry-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn mnp_ok(dir: &Path, args: &[&str]) -> String {
+    let out = mnp().current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "mnp {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `db init` + `db seed` (customers lakeside-isp, prairie-net, acme-widgets).
+fn init_db(dir: &Path, db: &str) {
+    mnp_ok(dir, &["--database", db, "db", "init"]);
+    mnp_ok(dir, &["--database", db, "db", "seed"]);
+}
+
+fn sqlite(dir: &Path) -> String {
+    format!("sqlite:{}", dir.join("mnp.db").display())
+}
+
+/// SQLite always; a fresh PostgreSQL database when configured.
+fn databases(tag: &str) -> Vec<(PathBuf, String)> {
+    let d = tmpdir(tag);
+    let mut v = vec![(d.clone(), sqlite(&d))];
+    match std::env::var("MNP_TEST_POSTGRES_URL") {
+        Ok(base) => {
+            let name = format!(
+                "mnp_telemetry_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            );
+            let mut c = postgres::Client::connect(&base, postgres::NoTls)
+                .expect("MNP_TEST_POSTGRES_URL must be reachable");
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                .unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let (head, _) = base.rsplit_once('/').unwrap();
+            v.push((tmpdir(&format!("{tag}-pg")), format!("{head}/{name}")));
+        }
+        Err(_) => eprintln!(
+            "SKIPPED {tag} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (scripts/test-servers/postgres.sh start DIR prints one)"
+        ),
+    }
+    v
+}
+
+fn circuit(id: &str, customer: &str, bps: i64) -> Circuit {
+    Circuit {
+        internal_circuit_id: uuid::Uuid::new_v4(),
+        vendor_circuit_id: id.into(),
+        vendor_id: "fiberprovider".into(),
+        customer_id: Some(customer.into()),
+        provisioned_bps: Some(bps),
+        burst_bps: None,
+        sla_id: None,
+        sla_epoch: None,
+        description: format!("test circuit {id}"),
+    }
+}
+
+/// C1 and C2, 1 Gbit/s each, of acme-widgets; port r1 xe-0/0/1 is C1.
+fn two_circuits(db: &str) {
+    let mut s = Store::open(db).unwrap();
+    let c1 = s
+        .upsert_circuit(&circuit("C1", "acme-widgets", 1_000_000_000))
+        .unwrap();
+    s.upsert_circuit(&circuit("C2", "acme-widgets", 1_000_000_000))
+        .unwrap();
+    s.upsert_port(&PortMapping {
+        device: "r1".into(),
+        port: "xe-0/0/1".into(),
+        internal_circuit_id: c1,
+    })
+    .unwrap();
+}
+
+// ---------------------------------------------------------------- HTTP client
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if method != "GET" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    let _ = s.write_all(&bytes);
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if raw.is_empty() => panic!("{method} {path}: {e}"),
+            Err(_) => break,
+        }
+    }
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no header end");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+// ---------------------------------------------------------------- server
+
+struct Server {
+    child: Child,
+    addr: String,
+    log: PathBuf,
+    stopped: bool,
+}
+
+impl Server {
+    fn start(dir: &Path, db: &str, args: &[&str]) -> Server {
+        let log = dir.join(format!("serve-{}.log", N.fetch_add(1, Ordering::SeqCst)));
+        let mut c = mnp();
+        c.current_dir(dir)
+            .args(["-v", "--database", db, "serve", "--listen", "127.0.0.1:0"])
+            .args(["--token", TOKEN])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap());
+        let mut child = c.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+        let Some(addr) = line.trim().strip_prefix("listening on http://") else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "mnp serve did not start: {line:?}\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        };
+        Server {
+            child,
+            addr: addr.to_string(),
+            log,
+            stopped: false,
+        }
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> Resp {
+        let auth = format!("Bearer {TOKEN}");
+        http(&self.addr, "POST", path, &[("Authorization", &auth)], body)
+    }
+
+    fn stats(&self) -> Value {
+        let r = http(&self.addr, "GET", "/api/v1/telemetry/stats", &[], b"");
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    }
+
+    /// Waits until the worker has processed everything accepted and
+    /// `mailsWritten` reached `mails`.
+    fn settle(&self, mails: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let st = self.stats();
+            if st["queueDepth"] == 0
+                && st["processed"] == st["accepted"]
+                && st["mailsWritten"].as_u64() >= Some(mails)
+            {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "telemetry did not settle: {st}\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGTERM; must exit 0.
+    fn stop(mut self) -> ExitStatus {
+        self.stopped = true;
+        let kill = format!("kill -TERM {}", self.child.id());
+        assert!(
+            Command::new("sh")
+                .args(["-c", &kill])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("mnp serve did not stop on SIGTERM\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if !self.stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn emls(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+    v.sort();
+    v
+}
+
+/// 2024-01-01T00:00:00Z plus `min` minutes, in nanoseconds.
+fn ns(min: i64) -> i64 {
+    (1_704_067_200 + min * 60) * 1_000_000_000
+}
+
+fn at(min: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_704_067_200 + min * 60, 0).unwrap()
+}
+
+// ---------------------------------------------------------------- tests
+
+#[test]
+fn endpoints_accept_good_samples_and_name_every_rejected_one() {
+    let dir = tmpdir("endpoints");
+    let db = sqlite(&dir);
+    init_db(&dir, &db);
+    two_circuits(&db);
+    // the seeded demo circuits with a provisioned rate are watched too
+    let watched = Store::open(&db)
+        .unwrap()
+        .circuits()
+        .unwrap()
+        .iter()
+        .filter(|c| c.provisioned_bps.is_some_and(|b| b > 0))
+        .count();
+    let srv = Server::start(&dir, &db, &["--max-telemetry-body", "4096"]);
+
+    // one JSON sample: 202; a bad one: 400 naming the field
+    let r = srv.post(
+        "/api/v1/telemetry",
+        br#"{"circuitId":"C1","timestamp":"2024-01-01T00:00:00Z","usage":5e8,"direction":"in"}"#,
+    );
+    assert_eq!(r.status, 202, "{}", r.text());
+    assert_eq!(r.json()["accepted"], 1);
+    let r = srv.post(
+        "/api/v1/telemetry",
+        br#"{"circuitId":"C1","timestamp":"2024-01-01T00:00:00Z","usage":-1,"direction":"out"}"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["accepted"], 0);
+    assert!(
+        v["rejected"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("usage"),
+        "{v}"
+    );
+
+    // batch: element 1 is bad, 0 and 2 are queued
+    let r = srv.post(
+        "/api/v1/telemetry/batch",
+        br#"[{"circuitId":"C2","timestamp":1704067200,"usage":1e8,"direction":"in"},
+             {"circuitId":"C2","timestamp":1704067200,"usage":1e8,"direction":"sideways"},
+             {"circuitId":"C2","timestamp":1704067200,"usage":2e8,"direction":"out"}]"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["accepted"], 2, "{v}");
+    assert_eq!(v["rejected"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["rejected"][0]["index"], 1, "{v}");
+    assert!(
+        v["rejected"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("direction")
+    );
+    let r = srv.post("/api/v1/telemetry/batch", b"{\"not\":\"an array\"}");
+    assert_eq!(r.status, 400);
+
+    // line protocol: line 2 and 4 are bad; lines 1, 3 (by port) and 5
+    // (unknown circuit) are queued; line 6 is another measurement (skipped)
+    let body = format!(
+        "interface,circuit=C1 in_bps=6e8,out_bps=1e8 {}\n\
+         interface,circuit=C1 in_bps=abc,out_bps=1e8 {}\n\
+         interface,device=r1,port=xe-0/0/1 in_bps=6e8,out_bps=1e8 {}\n\
+         interface,circuit=C1 in_bps=6e8,out_bps=1e8 yesterday\n\
+         interface,circuit=NOPE in_bps=6e8,out_bps=1e8 {}\n\
+         cpu,host=r1 usage_idle=99 {}\n",
+        ns(1),
+        ns(2),
+        ns(2),
+        ns(3),
+        ns(3)
+    );
+    let r = srv.post("/api/v1/write", body.as_bytes());
+    assert_eq!(r.status, 400, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["accepted"], 3, "{v}");
+    assert_eq!(v["skipped"], 1, "{v}");
+    let lines: Vec<u64> = v["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 4], "{v}");
+
+    // all good: 204; ?precision=s
+    let body = format!("interface,circuit=C1 in_bps=6e8,out_bps=1e8 {}\n", ns(4));
+    assert_eq!(srv.post("/api/v1/write", body.as_bytes()).status, 204);
+    let body = format!(
+        "interface,circuit=C2 in_bps=6e8,out_bps=1e8 {}\n",
+        1_704_067_200 + 300
+    );
+    let r = srv.post("/api/v1/write?db=telegraf&precision=s", body.as_bytes());
+    assert_eq!(r.status, 204, "{}", r.text());
+    let r = srv.post("/api/v1/write?precision=fortnights", body.as_bytes());
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["parameter"], "precision");
+
+    // auth: none, wrong, and the InfluxDB v2 "Token" scheme
+    let none = http(&srv.addr, "POST", "/api/v1/write", &[], body.as_bytes());
+    assert_eq!(none.status, 401);
+    assert_eq!(none.header("www-authenticate"), Some("Bearer"));
+    let wrong = http(
+        &srv.addr,
+        "POST",
+        "/api/v1/write",
+        &[("Authorization", "Bearer nope")],
+        body.as_bytes(),
+    );
+    assert_eq!(wrong.status, 401);
+    let v2 = format!("Token {TOKEN}");
+    let body = format!("interface,circuit=C2 in_bps=6e8,out_bps=1e8 {}\n", ns(6));
+    let ok = http(
+        &srv.addr,
+        "POST",
+        "/api/v1/write",
+        &[("Authorization", &v2)],
+        body.as_bytes(),
+    );
+    assert_eq!(ok.status, 204, "{}", ok.text());
+
+    // 413 over --max-telemetry-body 4096; 415 for gzip
+    let big = vec![b'#'; 5000];
+    let r = srv.post("/api/v1/write", &big);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let auth = format!("Bearer {TOKEN}");
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/api/v1/write",
+        &[("Authorization", &auth), ("Content-Encoding", "gzip")],
+        b"\x1f\x8b",
+    );
+    assert_eq!(r.status, 415);
+
+    // accepted: 1 + 2 + 3 + 1 + 1 + 1 = 9; rejected: 1 + 1 + 2 = 4;
+    // unknown circuit: line 5 of the mixed body only
+    let st = srv.settle(0);
+    assert_eq!(st["accepted"], 9, "{st}");
+    assert_eq!(st["processed"], 9, "{st}");
+    assert_eq!(st["rejected"], 4, "{st}");
+    assert_eq!(st["unknownCircuits"], 1, "{st}");
+    assert_eq!(st["circuits"], watched as u64, "{st}");
+    assert_eq!(st["throttled"], 0, "{st}");
+    assert!(srv.stop().success());
+
+    // the daily peak of C1 comes from its good samples: 600 Mbit/s of 1 Gbit/s
+    let mut s = Store::open(&db).unwrap();
+    let peaks = s.daily_peaks(at(0).date_naive()).unwrap();
+    assert_eq!(peaks.len(), 2, "C1 and C2");
+    let c1 = s
+        .circuits()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.vendor_circuit_id == "C1")
+        .unwrap();
+    let p = peaks
+        .iter()
+        .find(|p| p.internal_circuit_id == c1.internal_circuit_id)
+        .unwrap();
+    assert!((p.peak_percent - 60.0).abs() < 1e-9, "{}", p.peak_percent);
+}
+
+#[test]
+fn full_queue_answers_429_with_retry_after_and_keeps_nothing_of_the_request() {
+    // The worker cannot open this database, so nothing leaves the queue.
+    let dir = tmpdir("full");
+    let db = format!("sqlite:{}", dir.join("missing/dir/mnp.db").display());
+    let srv = Server::start(&dir, &db, &["--telemetry-queue", "5"]);
+    let lines = |n: i64| -> String {
+        (0..n)
+            .map(|i| format!("interface,circuit=C1 in_bps=1,out_bps=1 {}\n", ns(i)))
+            .collect()
+    };
+    assert_eq!(srv.post("/api/v1/write", lines(3).as_bytes()).status, 204);
+    let r = srv.post("/api/v1/write", lines(3).as_bytes());
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert!(r.json()["error"].as_str().unwrap().contains("queue full"));
+    assert_eq!(srv.post("/api/v1/write", lines(2).as_bytes()).status, 204);
+    let r = srv.post(
+        "/api/v1/telemetry",
+        br#"{"circuitId":"C1","timestamp":1704067200,"usage":1,"direction":"in"}"#,
+    );
+    assert_eq!(r.status, 429);
+    // more than the whole queue can ever hold
+    assert_eq!(srv.post("/api/v1/write", lines(6).as_bytes()).status, 413);
+    let st = srv.stats();
+    assert_eq!(st["queueDepth"], 5, "{st}");
+    assert_eq!(st["queueCapacity"], 5, "{st}");
+    assert_eq!(st["accepted"], 5, "{st}");
+    assert_eq!(st["throttled"], 4, "{st}");
+    assert_eq!(st["processed"], 0, "{st}");
+    assert_eq!(st["ready"], false, "{st}");
+    let log = srv.log.clone();
+    assert!(srv.stop().success());
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(log.contains("telemetry lost at shutdown"), "{log}");
+}
+
+#[test]
+fn samples_of_one_circuit_are_processed_in_arrival_order() {
+    let dir = tmpdir("order");
+    let db = sqlite(&dir);
+    init_db(&dir, &db);
+    two_circuits(&db);
+    let srv = Server::start(&dir, &db, &["--telemetry-queue", "8"]);
+    // C1 at 1 Gbit/s, one sample a minute: 50 % for minutes 0-4, 101 % for
+    // 5-14, 50 % from 15 to 24. Three samples over open the episode at
+    // minute 7 with start 5; three below 90 % resolve it at minute 17 with
+    // end 15; over from 5 to 15 = 10 minutes, peak 101 %, direction in.
+    // Each C1 sample is its own request, followed by a C2 batch.
+    for m in 0..25 {
+        let in_bps = if (5..15).contains(&m) { 1.01e9 } else { 5e8 };
+        let body = format!(
+            "interface,circuit=C1 in_bps={in_bps},out_bps=1e8 {}\n",
+            ns(m)
+        );
+        let other = format!(
+            r#"[{{"circuitId":"C2","timestamp":{},"usage":1e8,"direction":"in"}},{{"circuitId":"C2","timestamp":{},"usage":1e8,"direction":"out"}}]"#,
+            1_704_067_200 + m * 60,
+            1_704_067_200 + m * 60
+        );
+        for (path, b) in [
+            ("/api/v1/write", body.as_bytes()),
+            ("/api/v1/telemetry/batch", other.as_bytes()),
+        ] {
+            loop {
+                let r = srv.post(path, b);
+                if r.status == 429 {
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+                assert!(r.status == 204 || r.status == 202, "{}", r.text());
+                break;
+            }
+        }
+    }
+    let st = srv.settle(1);
+    assert_eq!(st["accepted"], 75, "{st}");
+    assert_eq!(st["outOfOrder"], 0, "{st}");
+    assert_eq!(st["episodesOpened"], 1, "{st}");
+    assert_eq!(st["episodesResolved"], 1, "{st}");
+    assert!(srv.stop().success());
+    let mut s = Store::open(&db).unwrap();
+    let eps = s.maxout_events(&MaxoutFilter::default()).unwrap();
+    assert_eq!(eps.len(), 1);
+    let e = &eps[0];
+    assert_eq!(e.circuit_ref, "C1");
+    assert_eq!(e.started_at, at(5));
+    assert_eq!(e.ended_at, Some(at(15)));
+    assert_eq!(e.minutes_over, 10);
+    assert!((e.peak_percent - 101.0).abs() < 1e-9, "{}", e.peak_percent);
+    assert_eq!(e.direction, "in");
+    let mails = emls(&dir.join("outbox"));
+    assert_eq!(mails.len(), 1);
+    let raw = std::fs::read_to_string(&mails[0]).unwrap();
+    assert!(raw.contains("To: it@acme-widgets.example"), "{raw}");
+}
+
+fn sim_config() -> SimConfig {
+    SimConfig {
+        circuits: 16,
+        duration: Seconds::minutes(120),
+        interval: Seconds(60),
+        seed: 7,
+        ..SimConfig::default()
+    }
+}
+
+/// The simulator's circuits in the inventory, spread over the seeded customers.
+fn add_sim_circuits(db: &str) {
+    let mut s = Store::open(db).unwrap();
+    let customers = ["lakeside-isp", "prairie-net", "acme-widgets"];
+    let sim = Simulator::new(sim_config()).unwrap();
+    for (i, c) in sim.circuits().iter().enumerate() {
+        s.upsert_circuit(&Circuit {
+            provisioned_bps: Some(c.provisioned_bps as i64),
+            burst_bps: c.burst_bps.map(|b| b as i64),
+            ..circuit(&c.id, customers[i % 3], 1)
+        })
+        .unwrap();
+    }
+}
+
+#[test]
+fn simulate_to_serve_stores_exact_episodes_and_mails() {
+    let sim = Simulator::new(sim_config()).unwrap();
+    let expected = sim.expected(&Rule::default()).unwrap();
+    // 16 circuits, every 5th maxes out: SIM-0001, -0006, -0011, -0016; two
+    // windows each in 2 h (minutes 5+ and 65+), each 10 samples over and
+    // followed by 50 below: 8 episodes open and resolve, 8 mails.
+    assert_eq!((expected.opened, expected.resolved), (8, 8));
+    for (dir, db) in databases("simulate") {
+        init_db(&dir, &db);
+        add_sim_circuits(&db);
+        for (format, outbox) in [("lineprotocol", "outbox-lp"), ("json", "outbox-json")] {
+            // a fresh start: no episodes yet
+            {
+                let mut s = Store::open(&db).unwrap();
+                s.db()
+                    .batch(r#"DELETE FROM "AlertOutbox"; DELETE FROM "MaxoutEvent";"#)
+                    .unwrap();
+            }
+            // a queue smaller than two batches: the simulator gets 429s and resends
+            let srv = Server::start(&dir, &db, &["--telemetry-queue", "300", "--outbox", outbox]);
+            let target = format!("http://{}", srv.addr);
+            let out = mnp_ok(
+                &dir,
+                &[
+                    "simulate",
+                    "--circuits",
+                    "16",
+                    "--duration",
+                    "2h",
+                    "--interval",
+                    "60s",
+                    "--seed",
+                    "7",
+                    "--format",
+                    format,
+                    "--batch",
+                    "200",
+                    "--target",
+                    &target,
+                    "--token",
+                    TOKEN,
+                ],
+            );
+            // 16 circuits × 120 samples; JSON sends in and out separately
+            let samples = if format == "json" { 3840 } else { 1920 };
+            assert!(
+                out.starts_with(&format!("{samples} sample(s) sent to {target}")),
+                "{out}"
+            );
+            let st = srv.settle(8);
+            assert_eq!(st["accepted"], samples, "{st}");
+            assert_eq!(st["rejected"], 0, "{st}");
+            assert_eq!(st["episodesOpened"], 8, "{st}");
+            assert_eq!(st["mailsWritten"], 8, "{st}");
+            assert!(srv.stop().success());
+
+            let mut s = Store::open(&db).unwrap();
+            let eps = s.maxout_events(&MaxoutFilter::default()).unwrap();
+            assert_eq!(eps.len(), expected.opened, "{db} {format}");
+            assert_eq!(
+                eps.iter().filter(|e| e.ended_at.is_some()).count(),
+                expected.resolved,
+                "{db} {format}"
+            );
+            let planned = sim.planned();
+            for e in &eps {
+                assert!(
+                    planned
+                        .iter()
+                        .any(|p| p.circuit == e.circuit_ref && p.start == e.started_at),
+                    "episode {} at {} was not planned",
+                    e.circuit_ref,
+                    e.started_at
+                );
+                assert!(e.alerted_at.is_some());
+            }
+            assert_eq!(emls(&dir.join(outbox)).len(), expected.opened, "{format}");
+        }
+    }
+}
