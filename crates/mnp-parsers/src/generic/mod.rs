@@ -22,6 +22,8 @@
 //! assert!(r.confidence >= Options::default().min_confidence);
 //! ```
 
+mod account;
+mod circuits;
 pub mod windows;
 
 use std::collections::HashMap;
@@ -40,7 +42,8 @@ pub const PROVIDER: &str = "generic";
 /// table or a CSV), matched after [`normalize_circuit_id`].
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
-    ids: HashMap<String, String>,
+    /// Normalised id → the ways the records write it.
+    ids: HashMap<String, Vec<String>>,
 }
 
 impl Inventory {
@@ -50,15 +53,18 @@ impl Inventory {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let ids = ids
-            .into_iter()
-            .filter_map(|s| {
-                let id = s.as_ref().trim().to_string();
-                let key = normalize_circuit_id(&id);
-                (key.len() >= 3).then_some((key, id))
-            })
-            .collect();
-        Inventory { ids }
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for s in ids {
+            let id = s.as_ref().trim().to_string();
+            let key = normalize_circuit_id(&id);
+            if key.len() >= 3 {
+                let forms = map.entry(key).or_default();
+                if !forms.contains(&id) {
+                    forms.push(id);
+                }
+            }
+        }
+        Inventory { ids: map }
     }
 
     /// Whether no ids are known.
@@ -71,10 +77,14 @@ impl Inventory {
         self.ids.len()
     }
 
-    /// The id as the inventory writes it, when `token` is a known circuit.
+    /// The id as the inventory writes it, when `token` is a known circuit
+    /// (the form written exactly as `token` when the records hold several).
     pub fn lookup(&self, token: &str) -> Option<&str> {
-        self.ids
-            .get(&normalize_circuit_id(token))
+        let forms = self.ids.get(&normalize_circuit_id(token))?;
+        forms
+            .iter()
+            .find(|f| f.as_str() == token.trim())
+            .or_else(|| forms.first())
             .map(String::as_str)
     }
 }
@@ -157,7 +167,7 @@ const STATUS_STRONG: words::Rules<Status> = &[
     (Status::Tentative, &["tentative", "proposed", "provisional"]),
 ];
 
-const IMPACT: words::Rules<Impact> = &[
+pub(super) const IMPACT: words::Rules<Impact> = &[
     (
         Impact::NoImpact,
         &[
@@ -174,7 +184,13 @@ const IMPACT: words::Rules<Impact> = &[
     ),
     (
         Impact::ReducedRedundancy,
-        &["redundan", "at risk", "resilien", "protection"],
+        &[
+            "redundan",
+            "at risk",
+            "resilien",
+            "protection",
+            "switch hit",
+        ],
     ),
     (Impact::Degraded, &["degrad", "latency", "packet loss"]),
     (
@@ -210,11 +226,6 @@ static ID_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 static SUBJECT_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"\b(?P<id>(?:[A-Za-z0-9]{1,10}[-_])*(?:[A-Za-z]{1,10}[-_]?\d{3,}|\d{5,})[A-Za-z0-9\-_]*)\b").ok()
-});
-
-static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:circuit|cid|ckt)s?(?:[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#))?|(?:service|product|link|connection|access)[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#))(?:\(s\))?(?:[ \t]+[a-z]+){0,2}?(?:[ \t]*(?:[:#=]|\t|$)| {2,})")
-        .ok()
 });
 
 /// A token that could be an identifier: 3–60 characters of letters, digits
@@ -408,210 +419,29 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
     Impact::Outage
 }
 
-/// Circuits from the inventory: single tokens and pairs/triples of
-/// adjacent tokens (ids written with spaces).
-fn inventory_circuits(inv: &Inventory, body: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    if inv.is_empty() {
-        return out;
-    }
-    for line in body.lines() {
-        let toks: Vec<&str> = line
-            .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'".contains(c))
-            .map(trim_token)
-            .filter(|t| !t.is_empty())
-            .collect();
-        for n in 1..=3 {
-            for w in toks.windows(n) {
-                let joined = w.join(" ");
-                if let Some(id) = inv.lookup(&joined)
-                    && !out.iter().any(|(i, _)| i == id)
-                {
-                    out.push((id.to_string(), line.trim().to_string()));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn split_ids(value: &str) -> Vec<String> {
-    value
-        .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'".contains(c))
-        .map(trim_token)
-        .filter(|t| id_shaped(t))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Id-shaped values next to circuit labels: `Circuit ID: X, Y` on a line,
-/// the line after a bare label, or the column under a circuit header cell.
-fn labelled_circuits(body: &str) -> Vec<(String, String)> {
-    let Some(label) = CIRCUIT_LABEL.as_ref() else {
-        return Vec::new();
-    };
-    let lines: Vec<&str> = body.lines().collect();
-    let mut out: Vec<(String, String)> = Vec::new();
-    let push = |id: String, src: &str, out: &mut Vec<(String, String)>| {
-        if !out.iter().any(|(i, _)| *i == id) {
-            out.push((id, src.trim().to_string()));
-        }
-    };
-    for (i, line) in lines.iter().enumerate() {
-        let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
-        // a table header: take the column under the circuit cell
-        if cells.len() > 1
-            && let Some(col) = cells
-                .iter()
-                .position(|c| label.is_match(c) && c.len() < 40 && split_ids(c).is_empty())
+/// The text with `Label` / `:` / `value` written on three lines (a
+/// two-column table flattened by a mail client) joined into `Label:\tvalue`.
+fn tidy(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        if let (Some(colon), Some(value)) = (lines.get(i + 1), lines.get(i + 2))
+            && colon.trim() == ":"
+            && !line.trim().is_empty()
         {
-            let mut any = false;
-            for next in lines.iter().skip(i + 1) {
-                let row: Vec<&str> = next.split('\t').map(str::trim).collect();
-                if row.len() < 2 {
-                    break;
-                }
-                if let Some(cell) = row.get(col) {
-                    for id in split_ids(cell) {
-                        any = true;
-                        push(id, next, &mut out);
-                    }
-                }
-            }
-            if any {
-                continue;
-            }
+            out.push_str(line.trim_end());
+            out.push_str(":\t");
+            out.push_str(value.trim());
+            out.push('\n');
+            i += 3;
+            continue;
         }
-        if let Some(m) = label.find(line) {
-            let rest = line.get(m.end()..).unwrap_or("");
-            let ids = split_ids(rest);
-            if !ids.is_empty() {
-                for id in ids {
-                    push(id, line, &mut out);
-                }
-            } else if rest.trim().is_empty() {
-                // value on the following non-empty lines (a list)
-                for next in lines.iter().skip(i + 1).take(20) {
-                    if next.trim().is_empty() {
-                        if out.is_empty() {
-                            continue;
-                        }
-                        break;
-                    }
-                    let ids = split_ids(next);
-                    if ids.is_empty() || next.contains(':') {
-                        break;
-                    }
-                    for id in ids {
-                        push(id, next, &mut out);
-                    }
-                }
-            }
-        }
+        out.push_str(line);
+        out.push('\n');
+        i += 1;
     }
     out
-}
-
-static ACCOUNT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?im)^[ \t>*]*(?:customer|account|company|end customer)(?:[ \t]+name)?[ \t]*:[ \t]*(?P<v>[^\t\n:]{2,80}?)[ \t]*$").ok()
-});
-
-/// `Customer<TAB>Contoso` in a two-column key/value table.
-static ACCOUNT_TAB: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?im)^[ \t>*]*(?:customer|account|company|end customer)(?:[ \t]+name)?[ \t]*\t[ \t]*(?P<v>[^\t\n:]{2,80}?)[ \t]*$").ok()
-});
-
-static ACCOUNT_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:customer|account|company|end customer)(?:[ \t]+name)?$").ok()
-});
-
-static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<v>[^,\n]{2,60}?)[ \t]*,").ok()
-});
-
-/// Greetings that name nobody.
-const NOBODY: &[&str] = &[
-    "customer",
-    "customers",
-    "valued customer",
-    "sir/madam",
-    "sir or madam",
-    "sir / madam",
-    "all",
-    "colleague",
-    "colleagues",
-    "partner",
-    "team",
-    "client",
-];
-
-/// The customer account: a `Customer:` label, else the cell under a
-/// `Customer Name` table header, else whom the letter greets.
-fn find_account(body: &str, ev: &mut Vec<Evidence>) -> String {
-    let mut found: Option<(String, String)> = ACCOUNT
-        .as_ref()
-        .and_then(|r| r.captures(body))
-        .and_then(|c| {
-            let v = c.name("v")?.as_str().trim().to_string();
-            Some((v, c.get(0)?.as_str().trim().to_string()))
-        });
-    if found.is_none()
-        && let Some(head) = ACCOUNT_HEADER.as_ref()
-    {
-        let lines: Vec<&str> = body.lines().collect();
-        'rows: for (i, line) in lines.iter().enumerate() {
-            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
-            // three or more columns: a table, not a key/value pair
-            if cells.len() < 3 {
-                continue;
-            }
-            if let Some(col) = cells.iter().position(|c| head.is_match(c))
-                && let Some(next) = lines.get(i + 1)
-            {
-                let row: Vec<&str> = next.split('\t').map(str::trim).collect();
-                if row.len() >= 2
-                    && let Some(v) = row.get(col).filter(|v| !v.is_empty())
-                {
-                    found = Some((v.to_string(), format!("{line} / {next}")));
-                    break 'rows;
-                }
-            }
-        }
-    }
-    if found.is_none() {
-        found = ACCOUNT_TAB
-            .as_ref()
-            .and_then(|r| r.captures(body))
-            .and_then(|c| {
-                let v = c.name("v")?.as_str().trim().to_string();
-                Some((v, c.get(0)?.as_str().trim().to_string()))
-            });
-    }
-    if found.is_none() {
-        found = GREETING
-            .as_ref()
-            .and_then(|r| r.captures(body))
-            .and_then(|c| {
-                let v = c.name("v")?.as_str().trim();
-                (!words::whole(v, NOBODY)).then(|| {
-                    (
-                        v.to_string(),
-                        c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
-                    )
-                })
-            });
-    }
-    if let Some((v, src)) = found
-        && !v.is_empty()
-    {
-        ev.push(Evidence {
-            field: "account",
-            value: v.clone(),
-            source: src,
-        });
-        return v;
-    }
-    String::new()
 }
 
 /// Read `email` without knowing its carrier.
@@ -651,14 +481,32 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     // The readable text, else the HTML parts' text when a plain part
     // exists too (it may hold only a forwarding header): the first that
     // gives a window is read for every field.
-    let mut body_owned = email.text().to_string();
-    let mut wins = windows::pair(&windows::find_all_near(&body_owned, email.date));
-    if wins.is_empty() && !email.html_sources().is_empty() {
-        let html = email.html_text();
-        let w = windows::pair(&windows::find_all_near(&html, email.date));
-        if !w.is_empty() {
-            body_owned = html;
-            wins = w;
+    let plain = tidy(email.text());
+    let html = if email.html_sources().is_empty() {
+        String::new()
+    } else {
+        tidy(&email.html_text())
+    };
+    let plain_wins = windows::pair(&windows::find_all_near(&plain, email.date));
+    let html_wins = if html.trim().is_empty() {
+        Vec::new()
+    } else {
+        windows::pair(&windows::find_all_near(&html, email.date))
+    };
+    let (mut body_owned, mut wins) = if !html_wins.is_empty() {
+        (html, html_wins)
+    } else {
+        (plain, plain_wins)
+    };
+    // CSV/XLSX attachments are tables like any other: their rows join the
+    // text, cells tab-separated, for the circuit and account columns.
+    if let Ok(tables) = crate::helpers::sheets::tables(email) {
+        for t in tables {
+            body_owned.push('\n');
+            for row in &t.rows {
+                body_owned.push_str(&row.join("\t"));
+                body_owned.push('\n');
+            }
         }
     }
     let body = body_owned.as_str();
@@ -706,23 +554,31 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     }
 
     let impact = find_impact(body, &mut ev);
-    let mut circuits = inventory_circuits(inv, body);
+    let mut circuits = circuits::from_inventory(inv, body);
     if !circuits.is_empty() {
         confidence += 0.25;
     } else {
-        circuits = labelled_circuits(body);
+        circuits = circuits::labelled(body);
         if !circuits.is_empty() {
             confidence += if inv.is_empty() { 0.2 } else { 0.1 };
         }
     }
-    for (cid, src) in &circuits {
+    circuits::row_impacts(body, &mut circuits);
+    for c in &circuits {
         ev.push(Evidence {
             field: "circuit",
-            value: cid.clone(),
-            source: src.clone(),
+            value: c.id.clone(),
+            source: c.source.clone(),
         });
+        if let Some(i) = c.impact {
+            ev.push(Evidence {
+                field: "impact",
+                value: format!("{}: {i}", c.id),
+                source: c.source.clone(),
+            });
+        }
     }
-    let circuit_ids: Vec<String> = circuits.iter().map(|(c, _)| c.clone()).collect();
+    let circuit_ids: Vec<String> = circuits.iter().map(|c| c.id.clone()).collect();
     let (id, c) = find_id(subject, body, &circuit_ids, &mut ev);
     confidence += c;
 
@@ -730,10 +586,10 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     let have_id = id.is_some();
     let mut m = Maintenance::new(PROVIDER);
     m.status = status;
-    m.account = find_account(body, &mut ev);
+    m.account = account::find(subject, body, &mut ev);
     m.circuits = circuits
         .into_iter()
-        .map(|(cid, _)| CircuitImpact::new(cid, impact))
+        .map(|c| CircuitImpact::new(c.id, c.impact.unwrap_or(impact)))
         .collect();
     m.stamp = email.date;
     m.summary = subject.trim().to_string();

@@ -161,24 +161,25 @@ proptest! {
 fn account_from_label_table_or_greeting() {
     let mut ev = Vec::new();
     assert_eq!(
-        find_account("Customer: Contoso Ltd\n", &mut ev),
+        account::find("", "Customer: Contoso Ltd\n", &mut ev),
         "Contoso Ltd"
     );
     assert_eq!(
-        find_account(
+        account::find(
+            "",
             "Customer Name\tCircuit ID\tImpact\nFabrikam Inc\tXY-1\tOutage\n",
             &mut ev
         ),
         "Fabrikam Inc"
     );
     assert_eq!(
-        find_account("Dear Northwind Traders,\n", &mut ev),
+        account::find("", "Dear Northwind Traders,\n", &mut ev),
         "Northwind Traders"
     );
     // a greeting that names nobody is no account
-    assert_eq!(find_account("Dear Customer,\n", &mut ev), "");
+    assert_eq!(account::find("", "Dear Customer,\n", &mut ev), "");
     assert_eq!(
-        find_account("Customer\tWide World\n", &mut ev),
+        account::find("", "Customer\tWide World\n", &mut ev),
         "Wide World"
     );
     assert_eq!(ev.len(), 4);

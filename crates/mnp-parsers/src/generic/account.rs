@@ -1,0 +1,144 @@
+//! The customer account a notice is for: a `Customer:` / `Account #:` label,
+//! the cell under a `Customer Name` / `Account` table header, a
+//! `Customer<TAB>X` pair, the `To:` line of a notice's own header table, an
+//! `Account: X` in the subject, else whom the letter greets.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Evidence;
+use crate::helpers::words;
+
+const WHO: &str =
+    r"(?:customer|account|company|end customer|client)(?:[ \t]+(?:name|number|no\.?|#|id|pon|po))?";
+
+static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?im)^[ \t>*]*{WHO}[ \t]*:[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
+    ))
+    .ok()
+});
+
+/// `Customer<TAB>Contoso` in a two-column key/value table.
+static TAB: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?im)^[ \t>*]*{WHO}[ \t]*:?[ \t]*\t[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
+    ))
+    .ok()
+});
+
+/// A notice's own `To:<TAB>Contoso` header line (a mail header has no tab).
+static TO: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*To:[ \t]*\t[ \t]*(?P<v>[^\t\n@<>]{2,80}?)[ \t]*$").ok()
+});
+
+static SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:account|customer)(?:[ \t]+(?:number|no\.?|id|#))?[ \t]*[:#][ \t]*(?P<v>[A-Za-z0-9][A-Za-z0-9\-_.]{1,40})").ok()
+});
+
+/// Header cells of an account column, best first.
+static HEADER: LazyLock<[Option<Regex>; 2]> = LazyLock::new(|| {
+    [
+        Regex::new(&format!(r"(?i)^{WHO}$")).ok(),
+        Regex::new(r"(?i)^name$").ok(),
+    ]
+});
+
+static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<v>[^\n]{2,60}?)[ \t]*,[ \t]*$|^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<w>[^,\n]{2,60}?)[ \t]*,").ok()
+});
+
+/// Greetings that name nobody.
+const NOBODY: &[&str] = &[
+    "customer",
+    "customers",
+    "valued customer",
+    "sir/madam",
+    "sir or madam",
+    "sir / madam",
+    "all",
+    "colleague",
+    "colleagues",
+    "partner",
+    "team",
+    "client",
+];
+
+/// A value that hides the account (`*****1234`).
+fn masked(v: &str) -> bool {
+    v.contains("***") || v.trim().is_empty()
+}
+
+fn from_table(body: &str) -> Option<(String, String)> {
+    let lines: Vec<&str> = body.lines().collect();
+    for head in HEADER.iter().flatten() {
+        for (i, line) in lines.iter().enumerate() {
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            // three or more columns, or two column headers: a table, not a
+            // key/value pair
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            if filled < 2 || line.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let Some(col) = cells.iter().position(|c| head.is_match(c)) else {
+                continue;
+            };
+            if filled == 2
+                && !cells
+                    .iter()
+                    .any(|c| c.to_ascii_lowercase().contains("circuit"))
+            {
+                continue;
+            }
+            let Some(next) = lines.get(i + 1) else {
+                continue;
+            };
+            let row: Vec<&str> = next.split('\t').map(str::trim).collect();
+            if row.len() >= 2
+                && let Some(v) = row.get(col).filter(|v| !masked(v))
+            {
+                return Some((v.to_string(), format!("{line} / {next}")));
+            }
+        }
+    }
+    None
+}
+
+fn capture(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
+    re.as_ref()?.captures_iter(text).find_map(|c| {
+        let v = c.name("v").or_else(|| c.name("w"))?.as_str().trim();
+        (!masked(v)).then(|| {
+            (
+                v.to_string(),
+                c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
+            )
+        })
+    })
+}
+
+/// The customer account, or an empty string when the notice names none.
+pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String {
+    let found = capture(&LABEL, body)
+        .or_else(|| from_table(body))
+        .or_else(|| capture(&TAB, body))
+        .or_else(|| capture(&TO, body))
+        .or_else(|| capture(&SUBJECT, subject).map(|(v, _)| (v, format!("subject: {subject}"))))
+        .or_else(|| {
+            capture(&GREETING, body).filter(|(v, _)| {
+                let l = v.to_ascii_lowercase();
+                !words::whole(v, NOBODY) && !l.ends_with(" customer") && !l.ends_with(" customers")
+            })
+        });
+    match found {
+        Some((v, src)) if !v.is_empty() => {
+            ev.push(Evidence {
+                field: "account",
+                value: v.clone(),
+                source: src,
+            });
+            v
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,334 @@
+//! Circuit ids in a notice: ids the operator's inventory knows, else values
+//! next to circuit labels (`Circuit ID: X`, `Service(s) Impacted: X`) or in
+//! the column under a circuit header cell. A circuit's impact is read from
+//! its own table row when the row says one (`Hard Down`, `At risk only`).
+//!
+//! Carriers write ids with spaces (`123 456 789`, `SNG SYD EPL 9876543`,
+//! `/ABCD/123456/ /XYZ /`), so a cell or labelled value is kept whole when
+//! it reads as one id, and split only when it reads as a list.
+
+use std::sync::LazyLock;
+
+use mnp_core::Impact;
+use regex::Regex;
+
+use super::{IMPACT, Inventory, id_shaped, trim_token};
+use crate::helpers::words;
+
+/// A circuit found, with the line it came from and the impact its own row
+/// states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FoundCircuit {
+    pub id: String,
+    pub source: String,
+    pub impact: Option<Impact>,
+}
+
+static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?:circuit|cid|ckt)s?(?:[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#))?|(?:service|product|link|connection|access)[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#)|(?:circuit|service|link)s?(?:\(s\))?[ \t]+(?:impacted|affected))(?:\(s\))?(?:[ \t]+\([a-z]{1,5}\))?(?:[ \t]+[a-z]+){0,2}?(?:[ \t]*(?:[:#=]|\t|$)| {2,})")
+        .ok()
+});
+
+/// Header cells naming a circuit column, best first; the qualified ones
+/// (`Alt Circuit ID`) are read only when the others give nothing.
+static HEADER: LazyLock<[Option<Regex>; 4]> = LazyLock::new(|| {
+    [
+        Regex::new(r"(?i)^(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#|asset|reference|ref))?(?:\(s\))?$").ok(),
+        Regex::new(r"(?i)^(?:service|product|link|connection|access)[ _-]?(?:id|ids|identifier|number|no\.?|#|serial(?: #| no\.?| number)?)(?:\(s\))?(?:[ \t]+\([a-z]{1,5}\))?$").ok(),
+        Regex::new(r"(?i)^(?:circuits?|services?|links?)(?:\(s\))?[ \t]+(?:affected|impacted)$").ok(),
+        Regex::new(r"(?i)^(?:alt(?:ernate|\.)?|legacy|old|customer|cust\.?)[ \t]+(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#))?(?:\(s\))?$").ok(),
+    ]
+});
+
+/// Cell values that stand for no id.
+const PLACEHOLDERS: &[&str] = &["n/a", "na", "none", "-", "_", "tbd", "tba", "various"];
+
+/// A token that only qualifies a longer id (`ZYO`, `/`, `123`, `EPL`).
+fn minor(t: &str) -> bool {
+    t.chars().count() <= 4 && !t.chars().any(|c| c.is_lowercase())
+}
+
+/// The ids in a cell or labelled value: pieces split at `,;|`, each kept
+/// whole when it reads as one id (one main token and short qualifiers),
+/// else split into its id-shaped tokens.
+pub(super) fn split_value(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in value.split([',', ';', '|']) {
+        let p = piece.trim_matches(|c: char| c.is_whitespace() || "()[]\"'*.:".contains(c));
+        if p.is_empty()
+            || !p.chars().any(|c| c.is_ascii_digit())
+            || words::whole(p, PLACEHOLDERS)
+            || DURATION.as_ref().is_some_and(|r| r.is_match(p))
+        {
+            continue;
+        }
+        let toks: Vec<&str> = p.split_whitespace().collect();
+        let plain = |t: &str| {
+            t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_/.#".contains(c))
+        };
+        let whole = toks.len() > 1
+            && toks.len() <= 6
+            && toks.iter().all(|t| plain(t))
+            && toks.iter().filter(|t| !minor(t)).count() <= 1;
+        if toks.len() == 1 {
+            let t = trim_token(p);
+            if id_shaped(t) {
+                out.push(if plain(p) && p.len() > t.len() && p.contains('/') {
+                    p.to_string()
+                } else {
+                    t.to_string()
+                });
+            }
+        } else if whole {
+            out.push(p.to_string());
+        } else {
+            out.extend(
+                toks.iter()
+                    .map(|t| trim_token(t))
+                    .filter(|t| id_shaped(t))
+                    .map(str::to_string),
+            );
+        }
+    }
+    out
+}
+
+/// Circuits from the inventory: single tokens and runs of two or three
+/// adjacent tokens (ids written with spaces).
+pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
+    let mut out: Vec<FoundCircuit> = Vec::new();
+    if inv.is_empty() {
+        return out;
+    }
+    for line in body.lines() {
+        let toks: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'".contains(c))
+            .map(trim_token)
+            .filter(|t| !t.is_empty())
+            .collect();
+        for n in 1..=4 {
+            for w in toks.windows(n) {
+                let joined = w.join(" ");
+                if let Some(id) = inv.lookup(&joined)
+                    && !out.iter().any(|c| c.id == id)
+                {
+                    out.push(FoundCircuit {
+                        id: id.to_string(),
+                        source: line.trim().to_string(),
+                        impact: None,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The circuit columns of a header row, best first.
+fn header_cols(cells: &[&str]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for re in HEADER.iter().flatten() {
+        for (i, c) in cells.iter().enumerate() {
+            if c.len() < 40
+                && !c.chars().any(|ch| ch.is_ascii_digit())
+                && re.is_match(c)
+                && !out.contains(&i)
+            {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+static DURATION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d+(?:[.,]\d+)?\s*(?:hours?|hrs?|minutes?|mins?|days?|seconds?|secs?|ms|gbps|mbps|g|gig|m)\b").ok()
+});
+
+/// Id-shaped values next to circuit labels: `Circuit ID: X, Y` on a line,
+/// the lines after a bare label, or the column under a circuit header cell.
+pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
+    let Some(label) = CIRCUIT_LABEL.as_ref() else {
+        return Vec::new();
+    };
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out: Vec<FoundCircuit> = Vec::new();
+    let push = |id: String, src: &str, out: &mut Vec<FoundCircuit>| {
+        if !out.iter().any(|c| c.id == id) {
+            out.push(FoundCircuit {
+                id,
+                source: src.trim().to_string(),
+                impact: None,
+            });
+        }
+    };
+    let mut skip_until = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if i < skip_until {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+        // a table header: take the column under the circuit cell
+        let mut any = false;
+        for col in if cells.len() > 1 {
+            header_cols(&cells)
+        } else {
+            Vec::new()
+        } {
+            for (k, next) in lines.iter().enumerate().skip(i + 1) {
+                let row: Vec<&str> = next.split('\t').map(str::trim).collect();
+                if row.len() < 2 {
+                    break;
+                }
+                skip_until = k + 1;
+                if let Some(cell) = row.get(col) {
+                    for id in split_value(cell) {
+                        any = true;
+                        push(id, next, &mut out);
+                    }
+                }
+            }
+            if any {
+                break;
+            }
+        }
+        if any {
+            continue;
+        }
+        if let Some(m) = label.find(line) {
+            let rest = line.get(m.end()..).unwrap_or("");
+            let ids = split_value(rest);
+            if !ids.is_empty() {
+                for id in ids {
+                    push(id, line, &mut out);
+                }
+            } else if rest.trim().is_empty() {
+                // value on the following non-empty lines (a list)
+                for next in lines.iter().skip(i + 1).take(20) {
+                    if next.trim().is_empty() {
+                        if out.is_empty() {
+                            continue;
+                        }
+                        break;
+                    }
+                    let ids = split_value(next);
+                    if ids.is_empty() || next.contains(':') || next.contains('\t') {
+                        break;
+                    }
+                    for id in ids {
+                        push(id, next, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+static IMPACT_HEADER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:impact|effect|outage|service affecting)").ok());
+
+/// The impact a circuit's own table row states: in a wide row, the cell
+/// under an impact header; in a short `id <TAB> impact` row, the rest of it.
+pub(super) fn row_impacts(body: &str, circuits: &mut [FoundCircuit]) {
+    let lines: Vec<&str> = body.lines().collect();
+    for c in circuits.iter_mut() {
+        for (i, line) in lines.iter().enumerate() {
+            if line.len() > 400 || !line.contains(c.id.as_str()) {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let filled = cells.iter().filter(|c| !c.is_empty()).count();
+            let said = if filled > 3 {
+                // the nearest header above with an impact cell
+                lines
+                    .get(i.saturating_sub(30)..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .find_map(|h| {
+                        let hc: Vec<&str> = h.split('\t').map(str::trim).collect();
+                        (hc.len() > 3 && !h.chars().any(|ch| ch.is_ascii_digit()))
+                            .then(|| {
+                                hc.iter().position(|x| {
+                                    x.len() < 40
+                                        && IMPACT_HEADER.as_ref().is_some_and(|r| r.is_match(x))
+                                })
+                            })
+                            .flatten()
+                    })
+                    .and_then(|col| cells.get(col))
+                    .and_then(|cell| words::first(cell, IMPACT))
+            } else {
+                let rest = line.replacen(c.id.as_str(), " ", 1);
+                let rest = rest.trim();
+                (!rest.is_empty() && (line.contains('\t') || rest.len() <= 80))
+                    .then(|| words::first(rest, IMPACT))
+                    .flatten()
+            };
+            if let Some(i) = said {
+                c.impact = Some(i);
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_with_spaces_stay_whole() {
+        assert_eq!(split_value("123 456 789"), ["123 456 789"]);
+        assert_eq!(
+            split_value(" SNG SYD EPL 9876543 "),
+            ["SNG SYD EPL 9876543"]
+        );
+        assert_eq!(
+            split_value("/ABCD/000001/ /XYZ /"),
+            ["/ABCD/000001/ /XYZ /"]
+        );
+    }
+
+    #[test]
+    fn lists_are_split() {
+        assert_eq!(
+            split_value("TEST-FOR-A1-001 TEST-FOR-A1-002"),
+            ["TEST-FOR-A1-001", "TEST-FOR-A1-002"]
+        );
+        assert_eq!(split_value("AB-12, CD-34; N/A"), ["AB-12", "CD-34"]);
+        // a ticket after the circuit is not part of it
+        assert_eq!(split_value("XY-12345-00 TT#7777"), ["XY-12345-00"]);
+        assert_eq!(split_value("ABC-123 on the London ring"), ["ABC-123"]);
+    }
+
+    #[test]
+    fn row_impact_is_per_circuit() {
+        let body =
+            "Circuit Id\tExpected Impact\nAB-1\tHard Down - up to 2 hours\nAB-2\tAt risk only\n";
+        let mut cs = labelled(body);
+        row_impacts(body, &mut cs);
+        let got: Vec<(&str, Option<Impact>)> =
+            cs.iter().map(|c| (c.id.as_str(), c.impact)).collect();
+        assert_eq!(
+            got,
+            [
+                ("AB-1", Some(Impact::Outage)),
+                ("AB-2", Some(Impact::ReducedRedundancy))
+            ]
+        );
+    }
+
+    #[test]
+    fn header_variants() {
+        let body = "Name\tCircuit/Asset\tImpact\nContoso\t23/HCGS/123456/SC\tOutage\n";
+        assert_eq!(labelled(body)[0].id, "23/HCGS/123456/SC");
+        let body = "Service ID\t\tService Type\n123456789\t\tIX\n";
+        assert_eq!(labelled(body)[0].id, "123456789");
+        let body = "Service(s) Impacted:\t123 456 789\n";
+        assert_eq!(labelled(body)[0].id, "123 456 789");
+    }
+}
