@@ -204,6 +204,9 @@ impl Email {
     }
 
     /// Parsed HTML documents for [`Email::html_sources`], parsed once and cached.
+    /// Building the tree is the most expensive step of reading a mail; the
+    /// text renderings ([`Email::text`], [`Email::html_text`]) and routing do
+    /// not need it, so only parsers that select elements pay for it.
     pub fn html_docs(&self) -> &[Html] {
         self.html_cache
             .get_or_init(|| self.html_sources().into_iter().map(html::parse).collect())
@@ -244,22 +247,15 @@ impl Email {
                     out.push('\n');
                 }
             } else {
-                // Reuse the cached parse: html_docs() starts with this
-                // message's HTML parts, in part order.
-                let docs = self.html_docs();
-                let mut k = 0;
                 for p in self
                     .parts
                     .iter()
-                    .filter(|p| p.is_html() && p.text.is_some())
+                    .filter(|p| p.is_html() && !p.is_attachment)
                 {
-                    if !p.is_attachment
-                        && let Some(d) = docs.get(k)
-                    {
-                        out.push_str(&html::doc_to_text(d));
+                    if let Some(src) = p.text.as_deref() {
+                        out.push_str(&html::to_text(src));
                         out.push('\n');
                     }
-                    k += 1;
                 }
             }
             for f in &self.forwarded {
@@ -277,8 +273,8 @@ impl Email {
         self.html_text_cache
             .get_or_init(|| {
                 let mut out = String::new();
-                for d in self.html_docs() {
-                    out.push_str(&html::doc_to_text(d));
+                for src in self.html_sources() {
+                    out.push_str(&html::to_text(src));
                     out.push('\n');
                 }
                 out

@@ -1,11 +1,19 @@
 //! HTML to text that keeps the table structure a parser needs.
 //!
 //! Carrier notices are mostly HTML tables. A tag-stripping regex glues a label
-//! cell to its value cell and loses row boundaries; here the document is
-//! parsed with html5ever (through `scraper`) and walked iteratively (no
-//! recursion, so hostile nesting cannot overflow the stack): every block
-//! element and table row starts a new line, cells of one row are separated by
-//! a tab, `<br>` breaks a line, and script/style/head content is dropped.
+//! cell to its value cell and loses row boundaries; here every block element
+//! and table row starts a new line, cells of one row are separated by a tab,
+//! `<br>` breaks a line, and script/style/head content is dropped.
+//!
+//! Rendering does not build a DOM: [`stream`] tokenizes the HTML and models
+//! the tree builder's open elements, which is several times faster than
+//! html5ever's tree. Documents that need the tree builder's rearranging
+//! (content foster-parented out of a table, misnested formatting around
+//! blocks, `select`, SVG, deep nesting) fall back to the DOM ([`parse`],
+//! walked iteratively so hostile nesting cannot overflow the stack); both
+//! paths give the same text.
+
+pub mod stream;
 
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
@@ -56,7 +64,56 @@ const SKIP: &[&str] = &["script", "style", "head", "noscript", "template"];
 /// assert_eq!(t, "Start\t2024-01-01 10:00\nEnd\t12:00");
 /// ```
 pub fn to_text(html: &str) -> String {
-    doc_to_text(&parse(html))
+    stream_to_text(html).unwrap_or_else(|| doc_to_text(&parse(html)))
+}
+
+/// [`to_text`] without a DOM; `None` when the document needs the tree
+/// builder's rearranging (see [`stream`]), so the caller must use [`parse`]
+/// and [`doc_to_text`].
+pub fn stream_to_text(html: &str) -> Option<String> {
+    let mut sink = TextSink {
+        w: Writer::default(),
+        skip: 0,
+    };
+    stream::stream(html, &mut sink).ok()?;
+    Some(sink.w.finish())
+}
+
+/// Renders [`stream`] events exactly as [`doc_to_text`] renders the tree.
+struct TextSink {
+    w: Writer,
+    skip: usize,
+}
+
+impl stream::Sink for TextSink {
+    fn open(&mut self, name: &str) {
+        if self.skip > 0 || SKIP.contains(&name) {
+            self.skip += 1;
+            return;
+        }
+        match name {
+            "br" => self.w.newline(),
+            "td" | "th" => self.w.cell(),
+            n if BLOCKS.contains(&n) => self.w.newline(),
+            _ => {}
+        }
+    }
+    fn close(&mut self, name: &str) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        if name == "td" || name == "th" {
+            self.w.in_cell = false;
+        } else if BLOCKS.contains(&name) {
+            self.w.newline();
+        }
+    }
+    fn text(&mut self, text: &str) {
+        if self.skip == 0 {
+            self.w.text(text);
+        }
+    }
 }
 
 /// Deepest element nesting accepted before the HTML is flattened (see [`parse`]).

@@ -1,0 +1,1442 @@
+//! HTML as a stream of element and text events, without building a DOM.
+//!
+//! html5ever's tree builder (through `scraper`) costs far more than the rest
+//! of parsing a mail, yet rendering text and reading tables only need the
+//! elements in the order the tree builder would open and close them. This
+//! module has a small, panic-free tokenizer (tags, attributes skipped with
+//! their quoting, comments, doctype, raw-text elements, character references
+//! decoded exactly like html5ever) and a model of the tree builder's stack of
+//! open elements for the cases that occur in real mail: the head section,
+//! implied end tags, end tags without an open element (ignored), scopes,
+//! tables with implied `tbody`/`tr` and implicitly closed cells.
+//!
+//! Where the tree builder would move content around — text or elements
+//! foster-parented out of a table, the adoption agency splitting a block out
+//! of a formatting element, `select`, `template`, foreign content (SVG,
+//! MathML), framesets, nesting deeper than [`MAX_DEPTH`] — [`stream`] gives
+//! up with [`Unsupported`] and the caller falls back to the DOM. So for every
+//! document that [`stream`] accepts, the events are the ones a walk over
+//! html5ever's tree would give (void elements open and close at once).
+
+use html5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
+
+/// Deepest stack of open elements [`stream`] models before giving up (the
+/// DOM path then applies its own protection against hostile nesting).
+pub const MAX_DEPTH: usize = 256;
+
+/// The receiver of [`stream`]'s events, in document order.
+pub trait Sink {
+    /// An element starts (lower-case local name).
+    fn open(&mut self, name: &str);
+    /// An element ends (every opened element is closed, at the latest at the
+    /// end of the input).
+    fn close(&mut self, name: &str);
+    /// Character data (entities decoded). Consecutive calls without an
+    /// `open`, `close` or `comment` between them belong to one text node.
+    fn text(&mut self, text: &str);
+    /// A comment node (it separates text nodes).
+    fn comment(&mut self) {}
+}
+
+/// The document uses a construct that [`stream`] does not model; use the DOM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported(pub &'static str);
+
+/// Feed the events of `html` to `sink`. On [`Unsupported`] the sink has seen
+/// a prefix of the events and should be discarded.
+pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
+    let html = html.strip_prefix('\u{feff}').unwrap_or(html);
+    let mut b = Builder {
+        sink,
+        names: String::new(),
+        stack: Vec::new(),
+        in_body: false,
+        text_mode: false,
+        skip_lf: false,
+        form: false,
+        fresh: false,
+    };
+    let mut tok = Tokenizer {
+        s: html,
+        pos: 0,
+        text: String::new(),
+        name: String::new(),
+    };
+    loop {
+        let t = tok.next(b.raw_kind());
+        match t {
+            Tok::Eof => break,
+            Tok::Text => {
+                let text = std::mem::take(&mut tok.text);
+                b.text(&text)?;
+                tok.text = text;
+                tok.text.clear();
+            }
+            Tok::Start(self_closing) => {
+                let name = std::mem::take(&mut tok.name);
+                let r = b.start(&name, self_closing);
+                tok.name = name;
+                r?;
+            }
+            Tok::End => {
+                let name = std::mem::take(&mut tok.name);
+                let r = b.end(&name);
+                tok.name = name;
+                r?;
+            }
+            Tok::Comment => b.comment(),
+            Tok::Doctype => b.skip_lf = false,
+        }
+    }
+    b.finish();
+    Ok(())
+}
+
+// ---------------------------------------------------------------- tokenizer
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Raw {
+    /// Entities decoded, no tags (`title`, `textarea`).
+    Rcdata,
+    /// Literal text, no tags (`style`, `script`, `xmp`, `iframe`, ...).
+    Rawtext,
+    /// Everything to the end is text.
+    Plaintext,
+}
+
+enum Tok {
+    Eof,
+    /// In `Tokenizer::text`.
+    Text,
+    /// Start tag in `Tokenizer::name`, self-closing flag.
+    Start(bool),
+    /// End tag in `Tokenizer::name`.
+    End,
+    Comment,
+    /// A doctype: no node at all.
+    Doctype,
+}
+
+struct Tokenizer<'a> {
+    s: &'a str,
+    pos: usize,
+    text: String,
+    name: String,
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+impl Tokenizer<'_> {
+    fn bytes(&self) -> &[u8] {
+        self.s.as_bytes()
+    }
+    fn at(&self, i: usize) -> Option<u8> {
+        self.bytes().get(i).copied()
+    }
+    fn rest(&self, from: usize) -> &str {
+        self.s.get(from..).unwrap_or("")
+    }
+
+    /// The next token. `raw` is the content model the builder asks for
+    /// (with the name of the element whose end tag ends it).
+    fn next(&mut self, raw: Option<(Raw, &str)>) -> Tok {
+        if self.pos >= self.s.len() {
+            return Tok::Eof;
+        }
+        if let Some((kind, end)) = raw {
+            return self.raw_text(kind, end);
+        }
+        // data state: text up to the next '<' that starts a token
+        let start = self.pos;
+        let mut seg = start;
+        let mut i = start;
+        loop {
+            let Some(off) = self.rest(i).find('<') else {
+                self.push_data(seg, self.s.len());
+                self.pos = self.s.len();
+                break;
+            };
+            let lt = i + off;
+            match self.at(lt + 1) {
+                Some(c) if c.is_ascii_alphabetic() => {
+                    if lt > seg {
+                        self.push_data(seg, lt);
+                    }
+                    if !self.text.is_empty() {
+                        self.pos = lt;
+                        return Tok::Text;
+                    }
+                    return self.tag(lt + 1, false);
+                }
+                Some(b'/') => match self.at(lt + 2) {
+                    Some(c) if c.is_ascii_alphabetic() => {
+                        if lt > seg {
+                            self.push_data(seg, lt);
+                        }
+                        if !self.text.is_empty() {
+                            self.pos = lt;
+                            return Tok::Text;
+                        }
+                        return self.tag(lt + 2, true);
+                    }
+                    Some(b'>') => {
+                        // `</>` is dropped; the text around it is one run
+                        self.push_data(seg, lt);
+                        seg = lt + 3;
+                        i = lt + 3;
+                    }
+                    Some(_) => {
+                        if lt > seg {
+                            self.push_data(seg, lt);
+                        }
+                        if !self.text.is_empty() {
+                            self.pos = lt;
+                            return Tok::Text;
+                        }
+                        self.pos = self.bogus_comment(lt + 2);
+                        return Tok::Comment;
+                    }
+                    None => {
+                        self.push_data(seg, self.s.len());
+                        self.pos = self.s.len();
+                        break;
+                    }
+                },
+                Some(b'!') | Some(b'?') => {
+                    if lt > seg {
+                        self.push_data(seg, lt);
+                    }
+                    if !self.text.is_empty() {
+                        self.pos = lt;
+                        return Tok::Text;
+                    }
+                    return self.markup(lt);
+                }
+                // a '<' that starts nothing is text
+                _ => i = lt + 1,
+            }
+        }
+        if self.text.is_empty() {
+            Tok::Eof
+        } else {
+            Tok::Text
+        }
+    }
+
+    /// `<!...` or `<?...` at `lt`.
+    fn markup(&mut self, lt: usize) -> Tok {
+        if self.at(lt + 1) == Some(b'?') {
+            self.pos = self.bogus_comment(lt + 1);
+            return Tok::Comment;
+        }
+        let body = lt + 2;
+        let rest = self.rest(body);
+        if let Some(after) = rest.strip_prefix("--") {
+            let c = body + 2;
+            self.pos = if after.starts_with('>') {
+                c + 1
+            } else if after.starts_with("->") {
+                c + 2
+            } else {
+                let a = after.find("-->").map(|p| c + p + 3);
+                let b = after.find("--!>").map(|p| c + p + 4);
+                match (a, b) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (Some(x), None) | (None, Some(x)) => x,
+                    (None, None) => self.s.len(),
+                }
+            };
+            return Tok::Comment;
+        }
+        // doctype, CDATA (a bogus comment in HTML content) and anything else:
+        // up to the next '>'
+        let doctype = rest
+            .get(..7)
+            .is_some_and(|d| d.eq_ignore_ascii_case("doctype"));
+        self.pos = self.bogus_comment(body);
+        if doctype { Tok::Doctype } else { Tok::Comment }
+    }
+
+    fn bogus_comment(&self, from: usize) -> usize {
+        match self.rest(from).find('>') {
+            Some(p) => from + p + 1,
+            None => self.s.len(),
+        }
+    }
+
+    /// A tag whose name starts at `i`. A tag cut off by the end of input is
+    /// dropped, like html5ever does.
+    fn tag(&mut self, i: usize, end: bool) -> Tok {
+        let b = self.bytes();
+        let mut j = i;
+        while let Some(&c) = b.get(j) {
+            if is_ws(c) || c == b'/' || c == b'>' {
+                break;
+            }
+            j += 1;
+        }
+        self.name.clear();
+        self.name.push_str(self.s.get(i..j).unwrap_or(""));
+        self.name.make_ascii_lowercase();
+        if self.name.contains('\0') {
+            self.name = self.name.replace('\0', "\u{fffd}");
+        }
+        match self.attributes(j) {
+            Some((after, self_closing)) => {
+                self.pos = after;
+                if end {
+                    Tok::End
+                } else {
+                    Tok::Start(self_closing)
+                }
+            }
+            None => {
+                self.pos = self.s.len();
+                Tok::Eof
+            }
+        }
+    }
+
+    /// Skip the attributes of a tag from `i` (just after its name); the
+    /// position after its `>` and whether it ended in `/>`.
+    fn attributes(&self, mut i: usize) -> Option<(usize, bool)> {
+        #[derive(Clone, Copy)]
+        enum S {
+            Before,
+            Name,
+            AfterName,
+            BeforeValue,
+            Unquoted,
+            AfterQuoted,
+            SelfClosing,
+        }
+        let b = self.bytes();
+        let mut s = S::Before;
+        loop {
+            let c = *b.get(i)?;
+            match s {
+                S::Before => match c {
+                    _ if is_ws(c) => {}
+                    b'/' => s = S::SelfClosing,
+                    b'>' => return Some((i + 1, false)),
+                    _ => s = S::Name,
+                },
+                S::Name => match c {
+                    _ if is_ws(c) => s = S::AfterName,
+                    b'/' => s = S::SelfClosing,
+                    b'>' => return Some((i + 1, false)),
+                    b'=' => s = S::BeforeValue,
+                    _ => {}
+                },
+                S::AfterName => match c {
+                    _ if is_ws(c) => {}
+                    b'/' => s = S::SelfClosing,
+                    b'=' => s = S::BeforeValue,
+                    b'>' => return Some((i + 1, false)),
+                    _ => s = S::Name,
+                },
+                S::BeforeValue => match c {
+                    _ if is_ws(c) => {}
+                    b'"' | b'\'' => {
+                        let q = c as char;
+                        let p = self.rest(i + 1).find(q)?;
+                        i += p + 1;
+                        s = S::AfterQuoted;
+                    }
+                    b'>' => return Some((i + 1, false)),
+                    _ => s = S::Unquoted,
+                },
+                S::Unquoted => match c {
+                    _ if is_ws(c) => s = S::Before,
+                    b'>' => return Some((i + 1, false)),
+                    _ => {}
+                },
+                S::AfterQuoted => match c {
+                    _ if is_ws(c) => s = S::Before,
+                    b'/' => s = S::SelfClosing,
+                    b'>' => return Some((i + 1, false)),
+                    _ => {
+                        s = S::Before;
+                        continue;
+                    }
+                },
+                S::SelfClosing => match c {
+                    b'>' => return Some((i + 1, true)),
+                    _ => {
+                        s = S::Before;
+                        continue;
+                    }
+                },
+            }
+            i += 1;
+        }
+    }
+
+    /// Content of a raw-text element up to its end tag (left for the next
+    /// call, which reads it as an end tag).
+    fn raw_text(&mut self, kind: Raw, end: &str) -> Tok {
+        let start = self.pos;
+        let stop = if kind == Raw::Plaintext {
+            self.s.len()
+        } else {
+            self.find_end_tag(start, end).unwrap_or(self.s.len())
+        };
+        if let Some(seg) = self.s.get(start..stop) {
+            push_text(&mut self.text, seg, kind == Raw::Rcdata, true);
+        }
+        self.pos = stop;
+        if stop >= self.s.len() && self.text.is_empty() {
+            return Tok::Eof;
+        }
+        if self.text.is_empty() {
+            // the end tag right away
+            return self.next(None);
+        }
+        Tok::Text
+    }
+
+    fn find_end_tag(&self, from: usize, name: &str) -> Option<usize> {
+        let b = self.bytes();
+        let mut i = from;
+        loop {
+            let p = i + self.rest(i).find("</")?;
+            let n = p + 2;
+            let candidate = b.get(n..n + name.len())?;
+            if candidate.eq_ignore_ascii_case(name.as_bytes())
+                && b.get(n + name.len())
+                    .is_some_and(|&c| is_ws(c) || c == b'/' || c == b'>')
+            {
+                return Some(p);
+            }
+            i = p + 2;
+        }
+    }
+
+    /// Data-state text `[from, to)`: entities decoded, NUL dropped.
+    fn push_data(&mut self, from: usize, to: usize) {
+        if let Some(seg) = self.s.get(from..to) {
+            push_text(&mut self.text, seg, true, false);
+        }
+    }
+}
+
+/// Append `seg` to `out` with newlines normalised (CR LF and CR become LF),
+/// character references decoded when `entities`, and NUL dropped (data) or
+/// replaced by U+FFFD (`raw`).
+fn push_text(out: &mut String, seg: &str, entities: bool, raw: bool) {
+    let special = |c: char| c == '\r' || c == '\0' || (entities && c == '&');
+    let mut rest = seg;
+    while let Some(p) = rest.find(special) {
+        out.push_str(rest.get(..p).unwrap_or(""));
+        let tail = rest.get(p..).unwrap_or("");
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('\r') => {
+                out.push('\n');
+                rest = tail.get(1..).unwrap_or("");
+                if rest.starts_with('\n') {
+                    rest = rest.get(1..).unwrap_or("");
+                }
+            }
+            Some('\0') => {
+                if raw {
+                    out.push('\u{fffd}');
+                }
+                rest = tail.get(1..).unwrap_or("");
+            }
+            _ => {
+                let after = tail.get(1..).unwrap_or("");
+                match char_ref(after) {
+                    Some((used, a, b)) => {
+                        out.push(a);
+                        if let Some(b) = b {
+                            out.push(b);
+                        }
+                        rest = after.get(used..).unwrap_or("");
+                    }
+                    None => {
+                        out.push('&');
+                        rest = after;
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+/// A character reference at the start of `s` (just after the `&`), decoded
+/// as html5ever does in text: the bytes it uses and its one or two chars.
+fn char_ref(s: &str) -> Option<(usize, char, Option<char>)> {
+    let b = s.as_bytes();
+    match b.first()? {
+        b'#' => {
+            let (base, digits_at) = match b.get(1) {
+                Some(b'x' | b'X') => (16, 2),
+                _ => (10, 1),
+            };
+            let mut i = digits_at;
+            let mut num: u32 = 0;
+            let mut too_big = false;
+            while let Some(d) = b.get(i).and_then(|&c| (c as char).to_digit(base)) {
+                num = num.wrapping_mul(base);
+                if num > 0x10FFFF {
+                    too_big = true;
+                }
+                num = num.wrapping_add(d);
+                i += 1;
+            }
+            if i == digits_at {
+                return None;
+            }
+            if b.get(i) == Some(&b';') {
+                i += 1;
+            }
+            let c = match num {
+                n if n > 0x10FFFF || too_big => '\u{fffd}',
+                0 | 0xD800..=0xDFFF => '\u{fffd}',
+                0x80..=0x9F => C1_REPLACEMENTS
+                    .get((num - 0x80) as usize)
+                    .copied()
+                    .flatten()
+                    .or_else(|| char::from_u32(num))
+                    .unwrap_or('\u{fffd}'),
+                n => char::from_u32(n).unwrap_or('\u{fffd}'),
+            };
+            Some((i, c, None))
+        }
+        c if c.is_ascii_alphanumeric() => {
+            let mut best: Option<(usize, (u32, u32))> = None;
+            for (i, ch) in s.char_indices() {
+                let end = i + ch.len_utf8();
+                match s.get(..end).and_then(|p| NAMED_ENTITIES.get(p)) {
+                    Some(&m) => {
+                        if m.0 != 0 {
+                            best = Some((end, m));
+                        }
+                    }
+                    None => break,
+                }
+            }
+            let (used, (c1, c2)) = best?;
+            let a = char::from_u32(c1)?;
+            let b = if c2 == 0 { None } else { char::from_u32(c2) };
+            Some((used, a, b))
+        }
+        _ => None,
+    }
+}
+
+// ------------------------------------------------------------------ builder
+
+struct Builder<'s, S: Sink> {
+    sink: &'s mut S,
+    /// Names of the open elements, back to back; `stack` holds their starts.
+    names: String,
+    stack: Vec<usize>,
+    in_body: bool,
+    /// The current node is a raw-text element (its content and end tag come next).
+    text_mode: bool,
+    /// Drop a line feed at the start of the next text (after `pre`, `listing`, `textarea`).
+    skip_lf: bool,
+    /// A `form` element has been opened (the tree builder's form pointer).
+    form: bool,
+    /// The innermost table has no caption, row or cell yet.
+    fresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Body,
+    Cell,
+    Caption,
+    Row,
+    TableBody,
+    Table,
+    ColGroup,
+}
+
+fn raw_kind_of(name: &str) -> Option<Raw> {
+    match name {
+        "title" | "textarea" => Some(Raw::Rcdata),
+        "style" | "script" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+            Some(Raw::Rawtext)
+        }
+        "plaintext" => Some(Raw::Plaintext),
+        _ => None,
+    }
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "frame"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+fn is_special(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "applet"
+            | "area"
+            | "article"
+            | "aside"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "button"
+            | "caption"
+            | "center"
+            | "col"
+            | "colgroup"
+            | "dd"
+            | "details"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "embed"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "frame"
+            | "frameset"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "iframe"
+            | "img"
+            | "input"
+            | "keygen"
+            | "li"
+            | "link"
+            | "listing"
+            | "main"
+            | "marquee"
+            | "menu"
+            | "meta"
+            | "nav"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "object"
+            | "ol"
+            | "p"
+            | "param"
+            | "plaintext"
+            | "pre"
+            | "script"
+            | "search"
+            | "section"
+            | "select"
+            | "source"
+            | "style"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "template"
+            | "textarea"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "title"
+            | "tr"
+            | "track"
+            | "ul"
+            | "wbr"
+            | "xmp"
+    )
+}
+
+/// Start tags that close an open `p` (in button scope) first.
+fn closes_p(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "center"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "header"
+            | "hgroup"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "search"
+            | "section"
+            | "summary"
+            | "ul"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "pre"
+            | "listing"
+            | "form"
+            | "plaintext"
+            | "xmp"
+            | "hr"
+            | "li"
+            | "dd"
+            | "dt"
+    )
+}
+
+/// End tags that close their element only when it is in scope.
+fn scoped_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "button"
+            | "center"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "header"
+            | "hgroup"
+            | "listing"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "pre"
+            | "search"
+            | "section"
+            | "summary"
+            | "ul"
+            | "applet"
+            | "marquee"
+            | "object"
+    )
+}
+
+fn is_formatting(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "b"
+            | "big"
+            | "code"
+            | "em"
+            | "font"
+            | "i"
+            | "nobr"
+            | "s"
+            | "small"
+            | "strike"
+            | "strong"
+            | "tt"
+            | "u"
+    )
+}
+
+/// Elements that make up a table's structure (the table context).
+fn is_table_node(name: &str) -> bool {
+    matches!(
+        name,
+        "table" | "tbody" | "thead" | "tfoot" | "tr" | "colgroup"
+    )
+}
+
+/// Blocks (line breaks before and after) that may be foster-parented out of
+/// a table that has no rows yet.
+fn fosterable(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "br"
+            | "hr"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "center"
+            | "blockquote"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "pre"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "address"
+    )
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+fn is_ws_text(t: &str) -> bool {
+    t.bytes().all(is_ws)
+}
+
+/// Elements whose start tag before `<body>` goes into the head.
+fn head_content(name: &str) -> bool {
+    matches!(
+        name,
+        "base"
+            | "basefont"
+            | "bgsound"
+            | "link"
+            | "meta"
+            | "title"
+            | "noscript"
+            | "noframes"
+            | "style"
+            | "script"
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Default,
+    Button,
+    ListItem,
+    Table,
+}
+
+impl<S: Sink> Builder<'_, S> {
+    fn name_at(&self, i: usize) -> &str {
+        let start = self.stack.get(i).copied().unwrap_or(0);
+        let end = self.stack.get(i + 1).copied().unwrap_or(self.names.len());
+        self.names.get(start..end).unwrap_or("")
+    }
+    fn top(&self) -> &str {
+        match self.stack.len() {
+            0 => "",
+            n => self.name_at(n - 1),
+        }
+    }
+    fn raw_kind(&self) -> Option<(Raw, &str)> {
+        if !self.text_mode {
+            return None;
+        }
+        let top = self.top();
+        raw_kind_of(top).map(|k| (k, top))
+    }
+
+    fn push(&mut self, name: &str) -> Result<(), Unsupported> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Unsupported("nesting"));
+        }
+        match name {
+            "table" => self.fresh = true,
+            "caption" | "colgroup" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" => {
+                self.fresh = false
+            }
+            _ => {}
+        }
+        self.sink.open(name);
+        self.stack.push(self.names.len());
+        self.names.push_str(name);
+        Ok(())
+    }
+    fn void(&mut self, name: &str) {
+        self.sink.open(name);
+        self.sink.close(name);
+    }
+    fn pop(&mut self) {
+        if let Some(start) = self.stack.pop() {
+            if let Some(name) = self.names.get(start..) {
+                if name == "table" {
+                    self.fresh = false;
+                }
+                self.sink.close(name);
+            }
+            self.names.truncate(start);
+        }
+    }
+    /// Pop until an element for which `f` holds has been popped.
+    fn pop_until(&mut self, f: impl Fn(&str) -> bool) {
+        while !self.stack.is_empty() {
+            let hit = f(self.top());
+            self.pop();
+            if hit {
+                break;
+            }
+        }
+    }
+    fn in_scope(&self, f: impl Fn(&str) -> bool, scope: Scope) -> bool {
+        for i in (0..self.stack.len()).rev() {
+            let n = self.name_at(i);
+            if f(n) {
+                return true;
+            }
+            let boundary = match scope {
+                Scope::Table => matches!(n, "html" | "table" | "template"),
+                _ => {
+                    matches!(
+                        n,
+                        "applet"
+                            | "caption"
+                            | "html"
+                            | "table"
+                            | "td"
+                            | "th"
+                            | "marquee"
+                            | "object"
+                            | "template"
+                    ) || (scope == Scope::Button && n == "button")
+                        || (scope == Scope::ListItem && matches!(n, "ol" | "ul"))
+                }
+            };
+            if boundary {
+                return false;
+            }
+        }
+        false
+    }
+    fn ctx(&self) -> Ctx {
+        for i in (0..self.stack.len()).rev() {
+            match self.name_at(i) {
+                "td" | "th" => return Ctx::Cell,
+                "caption" => return Ctx::Caption,
+                "tr" => return Ctx::Row,
+                "tbody" | "thead" | "tfoot" => return Ctx::TableBody,
+                "table" => return Ctx::Table,
+                "colgroup" => return Ctx::ColGroup,
+                _ => {}
+            }
+        }
+        Ctx::Body
+    }
+    fn close_p(&mut self) {
+        if self.in_scope(|n| n == "p", Scope::Button) {
+            self.pop_until(|n| n == "p");
+        }
+    }
+
+    fn comment(&mut self) {
+        self.skip_lf = false;
+        if self.in_body {
+            self.sink.comment();
+        }
+    }
+
+    fn text(&mut self, t: &str) -> Result<(), Unsupported> {
+        let mut t = t;
+        if std::mem::take(&mut self.skip_lf) {
+            t = t.strip_prefix('\n').unwrap_or(t);
+        }
+        if self.text_mode {
+            if self.in_body && !t.is_empty() {
+                self.sink.text(t);
+            }
+            return Ok(());
+        }
+        if !self.in_body {
+            t = t.trim_start_matches(|c: char| c.is_ascii() && is_ws(c as u8));
+            if t.is_empty() {
+                return Ok(());
+            }
+            self.in_body = true;
+        }
+        if t.is_empty() {
+            return Ok(());
+        }
+        match self.ctx() {
+            Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::ColGroup
+                if is_table_node(self.top()) && !is_ws_text(t) =>
+            {
+                Err(Unsupported("text foster-parented out of a table"))
+            }
+            _ => {
+                self.sink.text(t);
+                Ok(())
+            }
+        }
+    }
+
+    fn start(&mut self, name: &str, self_closing: bool) -> Result<(), Unsupported> {
+        let _ = self_closing; // ignored on HTML elements, as in html5ever
+        self.skip_lf = false;
+        let name = if name == "image" { "img" } else { name };
+        if !self.in_body {
+            match name {
+                "html" | "head" => return Ok(()),
+                "frameset" | "template" => return Err(Unsupported(name_static(name))),
+                _ if head_content(name) => {
+                    // head content: not rendered, but raw text must be skipped
+                    if raw_kind_of(name).is_some() {
+                        self.in_body_head_raw(name)?;
+                    }
+                    return Ok(());
+                }
+                _ => self.in_body = true,
+            }
+        }
+        loop {
+            let ctx = self.ctx();
+            match ctx {
+                Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::ColGroup
+                    if !is_table_node(self.top()) =>
+                {
+                    // inside an element foster-parented before the table
+                    if matches!(
+                        name,
+                        "table"
+                            | "caption"
+                            | "col"
+                            | "colgroup"
+                            | "tbody"
+                            | "tfoot"
+                            | "thead"
+                            | "tr"
+                            | "td"
+                            | "th"
+                    ) {
+                        // clear the stack back to the table context
+                        while !self.stack.is_empty() && !is_table_node(self.top()) {
+                            self.pop();
+                        }
+                        continue;
+                    }
+                    return self.start_in_body(name);
+                }
+                Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::ColGroup => match (ctx, name) {
+                    (Ctx::ColGroup, "col") => {
+                        self.void(name);
+                        return Ok(());
+                    }
+                    (Ctx::ColGroup, _) => {
+                        self.pop_until(|n| n == "colgroup");
+                        continue;
+                    }
+                    (_, "table") => {
+                        self.pop_until(|n| n == "table");
+                        continue;
+                    }
+                    (Ctx::Row, "td" | "th") => {
+                        self.push(name)?;
+                        return Ok(());
+                    }
+                    (
+                        Ctx::Row,
+                        "tr" | "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead",
+                    ) => {
+                        self.pop_until(|n| n == "tr");
+                        continue;
+                    }
+                    (Ctx::TableBody, "tr") => {
+                        self.push(name)?;
+                        return Ok(());
+                    }
+                    (Ctx::TableBody, "td" | "th") => {
+                        self.push("tr")?;
+                        continue;
+                    }
+                    (
+                        Ctx::TableBody,
+                        "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead",
+                    ) => {
+                        self.pop_until(|n| matches!(n, "tbody" | "thead" | "tfoot"));
+                        continue;
+                    }
+                    (Ctx::Table, "caption" | "tbody" | "tfoot" | "thead" | "colgroup") => {
+                        self.push(name)?;
+                        return Ok(());
+                    }
+                    (Ctx::Table, "col") => {
+                        self.push("colgroup")?;
+                        continue;
+                    }
+                    (Ctx::Table, "tr" | "td" | "th") => {
+                        self.push("tbody")?;
+                        continue;
+                    }
+                    (_, "style" | "script") => {
+                        self.push(name)?;
+                        self.text_mode = true;
+                        return Ok(());
+                    }
+                    (_, "form") => {
+                        if !self.form {
+                            self.form = true;
+                            self.void(name);
+                        }
+                        return Ok(());
+                    }
+                    // A block right at the start of a table goes before it: its
+                    // lines come before the table's rows either way.
+                    _ if self.fresh && fosterable(name) => return self.start_in_body(name),
+                    _ => return Err(Unsupported("element foster-parented out of a table")),
+                },
+                Ctx::Cell | Ctx::Caption
+                    if matches!(
+                        name,
+                        "caption"
+                            | "col"
+                            | "colgroup"
+                            | "tbody"
+                            | "td"
+                            | "tfoot"
+                            | "th"
+                            | "thead"
+                            | "tr"
+                    ) =>
+                {
+                    if ctx == Ctx::Cell {
+                        self.pop_until(|n| matches!(n, "td" | "th"));
+                    } else {
+                        self.pop_until(|n| n == "caption");
+                    }
+                    continue;
+                }
+                _ => return self.start_in_body(name),
+            }
+        }
+    }
+
+    /// A raw-text element in the head: its content is skipped (not in body).
+    fn in_body_head_raw(&mut self, name: &str) -> Result<(), Unsupported> {
+        // Pushed so that the tokenizer reads its content as raw text; the
+        // events are not sent (in_body is false), see `text` and `end`.
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Unsupported("nesting"));
+        }
+        self.stack.push(self.names.len());
+        self.names.push_str(name);
+        self.text_mode = true;
+        Ok(())
+    }
+
+    fn start_in_body(&mut self, name: &str) -> Result<(), Unsupported> {
+        match name {
+            "html" | "body" | "head" | "frame" => Ok(()),
+            "caption" | "col" | "colgroup" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr" => {
+                Ok(())
+            }
+            "frameset" | "template" | "select" | "svg" | "math" | "input" | "isindex" => {
+                // input: type=hidden matters in tables; kept simple here
+                if name == "input" {
+                    self.void(name);
+                    return Ok(());
+                }
+                Err(Unsupported(name_static(name)))
+            }
+            "a" | "nobr" => {
+                // a second `a` (or `nobr`) runs the adoption agency
+                for i in (0..self.stack.len()).rev() {
+                    let n = self.name_at(i);
+                    if n == name {
+                        return Err(Unsupported("nested a"));
+                    }
+                    if matches!(
+                        n,
+                        "td" | "th" | "caption" | "applet" | "marquee" | "object" | "template"
+                    ) {
+                        break;
+                    }
+                }
+                self.push(name)
+            }
+            "form" => {
+                if self.form {
+                    return Ok(());
+                }
+                self.close_p();
+                self.form = true;
+                self.push(name)
+            }
+            "li" | "dd" | "dt" => {
+                for i in (0..self.stack.len()).rev() {
+                    let n = self.name_at(i);
+                    let hit = if name == "li" {
+                        n == "li"
+                    } else {
+                        matches!(n, "dd" | "dt")
+                    };
+                    if hit {
+                        let target = n.to_string();
+                        self.pop_until(|x| x == target);
+                        break;
+                    }
+                    if is_special(n) && !matches!(n, "address" | "div" | "p") {
+                        break;
+                    }
+                }
+                self.close_p();
+                self.push(name)
+            }
+            "button" => {
+                if self.in_scope(|n| n == "button", Scope::Default) {
+                    self.pop_until(|n| n == "button");
+                }
+                self.push(name)
+            }
+            "option" | "optgroup" => {
+                if self.top() == "option" {
+                    self.pop();
+                }
+                self.push(name)
+            }
+            _ if is_heading(name) => {
+                self.close_p();
+                if is_heading(self.top()) {
+                    self.pop();
+                }
+                self.push(name)
+            }
+            _ if is_void(name) => {
+                if name == "hr" {
+                    self.close_p();
+                }
+                self.void(name);
+                Ok(())
+            }
+            _ => {
+                if closes_p(name) {
+                    self.close_p();
+                }
+                self.push(name)?;
+                if matches!(name, "pre" | "listing" | "textarea") {
+                    self.skip_lf = true;
+                }
+                if raw_kind_of(name).is_some() {
+                    self.text_mode = true;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn end(&mut self, name: &str) -> Result<(), Unsupported> {
+        self.skip_lf = false;
+        if self.text_mode {
+            self.text_mode = false;
+            if self.in_body {
+                self.pop();
+            } else if let Some(start) = self.stack.pop() {
+                self.names.truncate(start);
+            }
+            return Ok(());
+        }
+        if !self.in_body {
+            match name {
+                "body" | "html" | "br" => self.in_body = true,
+                _ => return Ok(()),
+            }
+        }
+        let ctx = self.ctx();
+        if matches!(ctx, Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::ColGroup)
+            && is_table_node(self.top())
+            && matches!(name, "p" | "br")
+        {
+            // would be an empty element foster-parented right before the
+            // table, next to the table's own line break: nothing to render
+            return Ok(());
+        }
+        match ctx {
+            Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::Cell | Ctx::Caption | Ctx::ColGroup
+                if matches!(
+                    name,
+                    "table"
+                        | "tbody"
+                        | "thead"
+                        | "tfoot"
+                        | "tr"
+                        | "td"
+                        | "th"
+                        | "caption"
+                        | "colgroup"
+                ) =>
+            {
+                if self.in_scope(|n| n == name, Scope::Table) {
+                    let target = name.to_string();
+                    self.pop_until(|n| n == target);
+                }
+                Ok(())
+            }
+            Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::ColGroup
+                if matches!(name, "body" | "col" | "html") =>
+            {
+                Ok(())
+            }
+            _ => self.end_in_body(name),
+        }
+    }
+
+    fn end_in_body(&mut self, name: &str) -> Result<(), Unsupported> {
+        match name {
+            "body" | "html" => Ok(()),
+            "br" => {
+                self.void("br");
+                Ok(())
+            }
+            "p" => {
+                if self.in_scope(|n| n == "p", Scope::Button) {
+                    self.pop_until(|n| n == "p");
+                } else {
+                    self.void("p");
+                }
+                Ok(())
+            }
+            "li" => {
+                if self.in_scope(|n| n == "li", Scope::ListItem) {
+                    self.pop_until(|n| n == "li");
+                }
+                Ok(())
+            }
+            "dd" | "dt" => {
+                if self.in_scope(|n| n == name, Scope::Default) {
+                    let target = name.to_string();
+                    self.pop_until(|n| n == target);
+                }
+                Ok(())
+            }
+            "form" => {
+                if self.top() == "form" {
+                    self.form = false;
+                    self.pop();
+                    Ok(())
+                } else if self.in_scope(|n| n == "form", Scope::Default) {
+                    Err(Unsupported("form closed with open children"))
+                } else {
+                    self.form = false;
+                    Ok(())
+                }
+            }
+            _ if is_heading(name) => {
+                if self.in_scope(is_heading, Scope::Default) {
+                    self.pop_until(is_heading);
+                }
+                Ok(())
+            }
+            _ if scoped_block(name) => {
+                if self.in_scope(|n| n == name, Scope::Default) {
+                    let target = name.to_string();
+                    self.pop_until(|n| n == target);
+                }
+                Ok(())
+            }
+            _ if is_formatting(name) => {
+                let mut special_above = false;
+                for i in (0..self.stack.len()).rev() {
+                    let n = self.name_at(i);
+                    if n == name {
+                        if special_above {
+                            return Err(Unsupported("adoption agency"));
+                        }
+                        let depth = self.stack.len() - i;
+                        for _ in 0..depth {
+                            self.pop();
+                        }
+                        return Ok(());
+                    }
+                    if matches!(
+                        n,
+                        "td" | "th"
+                            | "caption"
+                            | "applet"
+                            | "marquee"
+                            | "object"
+                            | "template"
+                            | "table"
+                            | "html"
+                    ) {
+                        return Ok(());
+                    }
+                    special_above |= is_special(n);
+                }
+                Ok(())
+            }
+            _ => {
+                for i in (0..self.stack.len()).rev() {
+                    let n = self.name_at(i);
+                    if n == name {
+                        let depth = self.stack.len() - i;
+                        for _ in 0..depth {
+                            self.pop();
+                        }
+                        return Ok(());
+                    }
+                    if is_special(n) {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if !self.in_body {
+            self.stack.clear();
+            self.names.clear();
+            return;
+        }
+        while !self.stack.is_empty() {
+            self.pop();
+        }
+    }
+}
+
+fn name_static(name: &str) -> &'static str {
+    match name {
+        "frameset" => "frameset",
+        "template" => "template",
+        "select" => "select",
+        "svg" => "svg",
+        "math" => "math",
+        _ => "unsupported element",
+    }
+}
