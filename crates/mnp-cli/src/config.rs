@@ -8,6 +8,9 @@
 //! plugin_dirs = ["plugins"]
 //! # directories of declarative vendor profiles (*.toml)
 //! profile_dirs = ["profiles"]
+//! # alert mail: SMTP server (default: .eml files in an outbox folder) and sender
+//! smtp_url = "smtps://noc:secret@mail.example"
+//! mail_from = "noc@isp.example"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -45,6 +48,10 @@ struct FileConfig {
     database_url: Option<String>,
     #[serde(default)]
     sources: Vec<String>,
+    #[serde(default)]
+    smtp_url: Option<String>,
+    #[serde(default)]
+    mail_from: Option<String>,
 }
 
 fn load_file(opts: &GlobalOpts) -> anyhow::Result<(Option<PathBuf>, FileConfig)> {
@@ -100,6 +107,36 @@ pub fn configured_sources(opts: &GlobalOpts) -> anyhow::Result<Vec<String>> {
     Ok(v)
 }
 
+/// The SMTP server for alert mail: `$MNP_SMTP_URL`, else `smtp_url` in the
+/// config file; `None` means the outbox folder.
+pub fn smtp_url(opts: &GlobalOpts) -> anyhow::Result<Option<String>> {
+    if let Ok(u) = std::env::var("MNP_SMTP_URL")
+        && !u.trim().is_empty()
+    {
+        return Ok(Some(u));
+    }
+    let (_, cfg) = load_file(opts)?;
+    Ok(cfg.smtp_url.filter(|u| !u.trim().is_empty()))
+}
+
+/// Sender of alert mail: `cli` (`--noc-email`), else `$MNP_MAIL_FROM`,
+/// else `mail_from` in the config file, else `noc@mnp.example`.
+pub fn mail_from(opts: &GlobalOpts, cli: Option<&str>) -> anyhow::Result<String> {
+    if let Some(a) = cli.filter(|a| !a.trim().is_empty()) {
+        return Ok(a.to_string());
+    }
+    if let Ok(a) = std::env::var("MNP_MAIL_FROM")
+        && !a.trim().is_empty()
+    {
+        return Ok(a);
+    }
+    let (_, cfg) = load_file(opts)?;
+    Ok(cfg
+        .mail_from
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "noc@mnp.example".to_string()))
+}
+
 /// Open and migrate the store.
 pub fn store(opts: &GlobalOpts) -> anyhow::Result<mnp_store::Store> {
     let url = database_url(opts)?;
@@ -109,7 +146,8 @@ pub fn store(opts: &GlobalOpts) -> anyhow::Result<mnp_store::Store> {
     Ok(s)
 }
 
-fn redact(url: &str) -> String {
+/// `scheme://***@host…`: a URL with its user and password hidden.
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}***{}", &url[..s + 3], &url[at..]),
         _ => url.to_string(),

@@ -10,6 +10,7 @@ mod corpus_cmd;
 mod db_cmd;
 mod ingest_cmd;
 mod input;
+mod mailer;
 mod maxout_cmd;
 mod maxout_runtime;
 mod outages_cmd;

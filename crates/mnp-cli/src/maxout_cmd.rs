@@ -8,7 +8,8 @@
 //!   `burstBps`, customer), stores the episodes (`MaxoutEvent`), queues one
 //!   alert mail per opened episode in the `AlertOutbox` table (customer
 //!   contact in To, account manager and CX team in CC) and delivers the due
-//!   mails as `.eml` files to an outbox folder.
+//!   mails with [`crate::mailer`]: `.eml` files in an outbox folder, or
+//!   SMTP with `--smtp URL` / `$MNP_SMTP_URL` / `smtp_url` in `mnp.toml`.
 //! * `mnp maxout report` lists stored episodes; `--svg DIR` draws one
 //!   daily-peak chart per circuit. `mnp maxout forecast` lists circuits
 //!   whose daily peak trend reaches capacity within N days.
@@ -32,10 +33,11 @@ use mnp_maxout::telemetry::{
     CounterOutcome, CounterPair, Reading, UNKNOWN_LINK_FACTOR, json, line,
 };
 use mnp_maxout::units::{Seconds, parse_duration};
-use mnp_store::{Backoff, Circuit, MaxoutFilter, OutboxMail, Store};
+use mnp_store::{Circuit, MaxoutFilter, Store};
 use uuid::Uuid;
 
 use crate::config::{self, GlobalOpts};
+use crate::mailer::{self, Mailer};
 use crate::maxout_runtime::{Runtime, RuntimeOptions};
 
 /// Output format of `mnp simulate`.
@@ -97,18 +99,22 @@ pub enum MaxoutCmd {
     Report(ReportArgs),
     /// Circuits whose daily peak trend reaches capacity within N days.
     Forecast(ForecastArgs),
-    /// Deliver due alert mails to the outbox folder (retries failed ones), or list the queue.
+    /// Deliver due alert mails to the outbox folder or SMTP (retries failed ones), or list the queue.
     Outbox(OutboxArgs),
 }
 
 /// `mnp maxout outbox`.
 #[derive(Args, Debug)]
 pub struct OutboxArgs {
-    /// Folder the mails are written to as `.eml` files.
+    /// Folder the mails are written to as `.eml` files (when not sent over SMTP).
     #[arg(long, default_value = "outbox")]
     dir: PathBuf,
-    /// Sender (NOC) address.
-    #[arg(long, default_value = "noc@mnp.example")]
+    /// Send over SMTP: smtp://[user:pass@]host[:port], smtps://…, or `off` for
+    /// the folder [default: $MNP_SMTP_URL, else smtp_url in mnp.toml, else the folder].
+    #[arg(long, value_name = "URL")]
+    smtp: Option<String>,
+    /// Sender (NOC) address [default: $MNP_MAIL_FROM, else mail_from in mnp.toml, else noc@mnp.example].
+    #[arg(long, default_value = "", hide_default_value = true)]
     noc_email: String,
     /// List the queue (sent and unsent) instead of delivering.
     #[arg(long)]
@@ -124,9 +130,13 @@ pub struct ReplayArgs {
     /// Telemetry: line protocol, or a JSON array of samples.
     #[arg(long)]
     input: PathBuf,
-    /// Folder the alert mails are written to as `.eml` files.
+    /// Folder the alert mails are written to as `.eml` files (when not sent over SMTP).
     #[arg(long, default_value = "outbox")]
     outbox: PathBuf,
+    /// Send over SMTP: smtp://[user:pass@]host[:port], smtps://…, or `off` for
+    /// the folder [default: $MNP_SMTP_URL, else smtp_url in mnp.toml, else the folder].
+    #[arg(long, value_name = "URL")]
+    smtp: Option<String>,
     /// Threshold, percent of the circuit's ceiling.
     #[arg(long)]
     threshold: Option<f64>,
@@ -136,8 +146,8 @@ pub struct ReplayArgs {
     /// Sender company shown in the mail.
     #[arg(long, default_value = "mnp NOC")]
     company: String,
-    /// Sender (NOC) address.
-    #[arg(long, default_value = "noc@mnp.example")]
+    /// Sender (NOC) address [default: $MNP_MAIL_FROM, else mail_from in mnp.toml, else noc@mnp.example].
+    #[arg(long, default_value = "", hide_default_value = true)]
     noc_email: String,
 }
 
@@ -470,11 +480,12 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
     rt.persist(&mut s, now)?;
     let stats = rt.stats();
     let rejected = batch.errors.len();
-    let (written, failed) = deliver(&mut s, &args.outbox, rt.from(), Utc::now())?;
+    let mailer = Mailer::resolve(args.smtp.as_deref(), &args.outbox, opts)?;
+    let (written, failed) = mailer::deliver(&mut s, &mailer, rt.from(), Utc::now())?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} reading(s), {} rejected, {} for unknown circuits; {} episode(s) opened, {} resolved, {} new stored; {} mail(s) queued, {} written to {}{}",
+        "{} reading(s), {} rejected, {} for unknown circuits; {} episode(s) opened, {} resolved, {} new stored; {} mail(s) queued, {} {} {}{}",
         batch.readings.len(),
         rejected,
         stats.unknown,
@@ -483,7 +494,8 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
         stats.new_episodes,
         stats.mails_queued,
         written,
-        args.outbox.display(),
+        mailer.verb(),
+        mailer,
         if failed > 0 {
             format!(", {failed} failed (kept for retry)")
         } else {
@@ -499,43 +511,15 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
 
 // ---------------------------------------------------------------- outbox
 
-/// Writes every due mail of the outbox table as an `.eml` file into `dir`
-/// and marks it sent; a failed write is recorded with backoff. Returns
-/// (written, failed).
+/// Writes every due mail into the outbox folder `dir`; see
+/// [`mailer::deliver`], which also sends over SMTP. Returns (written, failed).
 pub fn deliver(
     s: &mut Store,
     dir: &Path,
     from: &Address,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(usize, usize)> {
-    let mut written = 0;
-    let mut failed = 0;
-    let due = s.due_mails(now, usize::MAX >> 1)?;
-    if due.is_empty() {
-        return Ok((0, 0));
-    }
-    // A folder that cannot be created fails each mail (recorded, retried
-    // later) instead of aborting: the queue is the source of truth.
-    let _ = std::fs::create_dir_all(dir);
-    for m in due {
-        let name = format!("{:06}-{}.eml", m.outbox_id, safe_name(&m.dedupe_key));
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let res = std::fs::write(&tmp, eml(&m, from, now))
-            .and_then(|_| std::fs::rename(&tmp, dir.join(&name)));
-        match res {
-            Ok(()) => {
-                s.mark_mail_sent(m.outbox_id, now)?;
-                written += 1;
-            }
-            Err(e) => {
-                let next =
-                    s.mark_mail_failed(m.outbox_id, &e.to_string(), now, &Backoff::default())?;
-                tracing::warn!(mail = m.outbox_id, error = %e, next = %next, "outbox write failed");
-                failed += 1;
-            }
-        }
-    }
-    Ok((written, failed))
+    mailer::deliver(s, &Mailer::Outbox(dir.to_path_buf()), from, now)
 }
 
 fn safe_name(s: &str) -> String {
@@ -548,82 +532,6 @@ fn safe_name(s: &str) -> String {
             }
         })
         .collect()
-}
-
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len() * 4 / 3 + data.len() / 57 * 2 + 4);
-    for (n, chunk) in data.chunks(3).enumerate() {
-        if n > 0 && n % 19 == 0 {
-            out.push_str("\r\n");
-        }
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(T[((v >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// A header value: plain when printable ASCII, else an RFC 2047 encoded
-/// word. Control characters never reach a header either way.
-fn header_text(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.is_ascii() {
-        clean
-    } else {
-        format!(
-            "=?UTF-8?B?{}?=",
-            base64(clean.as_bytes()).replace("\r\n", "")
-        )
-    }
-}
-
-/// The mail as RFC 5322 bytes: multipart/alternative, text then HTML,
-/// both base64 (UTF-8, any line length).
-pub fn eml(m: &OutboxMail, from: &Address, now: DateTime<Utc>) -> Vec<u8> {
-    let boundary = format!(
-        "mnp-alt-{}",
-        Uuid::new_v5(&Uuid::NAMESPACE_OID, m.dedupe_key.as_bytes()).simple()
-    );
-    let msg_id = Uuid::new_v5(&Uuid::NAMESPACE_URL, m.dedupe_key.as_bytes());
-    let mut h = String::new();
-    h.push_str(&format!("Date: {}\r\n", m.created_at.min(now).to_rfc2822()));
-    h.push_str(&format!("From: {}\r\n", from.as_str()));
-    h.push_str(&format!("To: {}\r\n", m.to.join(", ")));
-    if !m.cc.is_empty() {
-        h.push_str(&format!("Cc: {}\r\n", m.cc.join(", ")));
-    }
-    h.push_str(&format!("Subject: {}\r\n", header_text(&m.subject)));
-    h.push_str(&format!("Message-ID: <{msg_id}@mnp.maxout>\r\n"));
-    if let Some(id) = m.maxout_event_id {
-        h.push_str(&format!("X-Mnp-Maxout-Event: {id}\r\n"));
-    }
-    h.push_str(&format!("X-Mnp-Alert-Kind: {}\r\n", header_text(&m.kind)));
-    h.push_str("MIME-Version: 1.0\r\n");
-    h.push_str(&format!(
-        "Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"
-    ));
-    for (ct, body) in [("text/plain", &m.text), ("text/html", &m.html)] {
-        h.push_str(&format!(
-            "--{boundary}\r\nContent-Type: {ct}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
-            base64(body.as_bytes())
-        ));
-    }
-    h.push_str(&format!("--{boundary}--\r\n"));
-    h.into_bytes()
 }
 
 // ---------------------------------------------------------------- report
@@ -889,6 +797,11 @@ pub fn outbox_cmd(args: OutboxArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCod
         for m in s.outbox(true)? {
             let state = match (m.sent_at, &m.last_error) {
                 (Some(t), _) => format!("sent {}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+                (None, Some(e)) if e.starts_with(mailer::REJECTED) => format!(
+                    "rejected after {} attempt(s), not retried: {}",
+                    m.attempts,
+                    crate::maxout_cmd::one_line(&e[mailer::REJECTED.len()..])
+                ),
                 (None, Some(e)) => format!(
                     "retry {} after {} attempt(s): {}",
                     m.next_attempt_at.format("%Y-%m-%dT%H:%M:%SZ"),
@@ -910,12 +823,19 @@ pub fn outbox_cmd(args: OutboxArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCod
     }
     let from = Address::parse(&args.noc_email).context("--noc-email")?;
     let now = crate::sla_cmd::now_arg(&args.now)?;
-    let (written, failed) = deliver(&mut s, &args.dir, &from, now)?;
+    let mailer = Mailer::resolve(args.smtp.as_deref(), &args.dir, opts)?;
+    let r = mailer::deliver_report(&mut s, &mailer, &from, now)?;
+    let (sent, failed) = (r.sent, r.failed + r.rejected);
     writeln!(
         out,
-        "{written} mail(s) written to {}, {failed} failed (kept for retry)",
-        args.dir.display()
+        "{sent} mail(s) {} {mailer}, {} failed (kept for retry), {} rejected (not retried)",
+        mailer.verb(),
+        r.failed,
+        r.rejected
     )?;
+    if let Some(e) = &r.first_error {
+        eprintln!("mnp: delivery failed: {e}");
+    }
     Ok(if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -930,37 +850,15 @@ fn one_line(s: &str) -> String {
 /// `mnp maxout …`.
 pub fn run(cmd: MaxoutCmd, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
     match cmd {
-        MaxoutCmd::Replay(a) => replay(a, opts),
+        MaxoutCmd::Replay(mut a) => {
+            a.noc_email = config::mail_from(opts, Some(&a.noc_email))?;
+            replay(a, opts)
+        }
         MaxoutCmd::Report(a) => report(a, opts),
         MaxoutCmd::Forecast(a) => forecast_cmd(a, opts),
-        MaxoutCmd::Outbox(a) => outbox_cmd(a, opts),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_rfc4648_vectors() {
-        for (i, o) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(i.as_bytes()), o);
+        MaxoutCmd::Outbox(mut a) => {
+            a.noc_email = config::mail_from(opts, Some(&a.noc_email))?;
+            outbox_cmd(a, opts)
         }
-        let long = base64(&[0u8; 120]);
-        assert!(long.split("\r\n").all(|l| l.len() <= 76));
-    }
-
-    #[test]
-    fn header_text_never_breaks_a_header() {
-        assert_eq!(header_text("a\r\nBcc: x"), "a  Bcc: x");
-        assert!(header_text("Überlast").starts_with("=?UTF-8?B?"));
     }
 }
