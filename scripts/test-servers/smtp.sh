@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away SMTP server for tests, entirely inside one directory.
 #
-#   smtp.sh start DIR [--fail-first N] [--reject RCPT]... [--auth USER:PASS] [--tls] [--silent]
+#   smtp.sh start DIR [--fail-first N] [--reject RCPT]... [--auth USER:PASS] [--tls|--smtps] [--silent]
 #   smtp.sh stop DIR
 #
 # `start` prints one KEY=VALUE per line: SMTP_HOST, SMTP_PORT (a free loopback port
@@ -15,6 +15,7 @@
 #   --reject RCPT    answer 550 (permanent) to this recipient (repeatable)
 #   --auth USER:PASS require AUTH PLAIN/LOGIN (offered without TLS: test server only)
 #   --tls            offer STARTTLS (needs openssl)
+#   --smtps          TLS from the first byte (implicit TLS, like port 465; needs openssl)
 #   --silent         accept connections and never greet (client timeout tests)
 #
 # The server is Debian's python3-aiosmtpd (an asyncio SMTP server) driven by
@@ -22,7 +23,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start DIR [--fail-first N] [--reject RCPT]... [--auth USER:PASS] [--tls] [--silent] | stop DIR" >&2
+    echo "usage: $0 start DIR [--fail-first N] [--reject RCPT]... [--auth USER:PASS] [--tls|--smtps] [--silent] | stop DIR" >&2
     exit 2
 }
 
@@ -72,7 +73,7 @@ make_cert() {
 
 start() {
     local py=()
-    local tls=0 silent=0
+    local tls=0 silent=0 implicit=0
     while [ $# -gt 0 ]; do
         case "$1" in
         --fail-first | --reject | --auth)
@@ -82,6 +83,12 @@ start() {
             ;;
         --tls)
             tls=1
+            shift
+            ;;
+        --smtps)
+            tls=1
+            implicit=1
+            py+=(--implicit-tls)
             shift
             ;;
         --silent)
@@ -139,7 +146,9 @@ start() {
         stop
         exit 1
     fi
-    if [ "$silent" = 0 ] && ! wait_greeting "$port"; then
+    # (With implicit TLS the greeting is encrypted; the port file is only
+    # written once the server listens, which is enough.)
+    if [ "$silent" = 0 ] && [ "$implicit" = 0 ] && ! wait_greeting "$port"; then
         echo "the SMTP server listens on 127.0.0.1:$port but does not greet; log:" >&2
         tail -n 30 "$dir/server.log" >&2 2>/dev/null || true
         stop

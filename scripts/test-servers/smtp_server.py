@@ -11,6 +11,7 @@ temporary name first and renamed, so a reader never sees half a message.
   --reject RCPT    answer "550 5.1.1" to RCPT TO:<RCPT> (repeatable, case-insensitive)
   --auth USER:PASS offer AUTH PLAIN/LOGIN over the plain connection and require it
   --tls CERT:KEY   offer STARTTLS with this certificate (not required)
+  --implicit-tls   with --tls: TLS from the first byte instead (smtps, port 465 style)
   --silent         accept connections and never greet (timeout tests)
 """
 
@@ -32,6 +33,7 @@ def parse_args():
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--auth", default=None)
     p.add_argument("--tls", default=None)
+    p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--silent", action="store_true", help=SILENT_HELP)
     return p.parse_args()
 
@@ -105,21 +107,26 @@ async def main():
                     and getattr(auth_data, "login", None) == user.encode()
                     and getattr(auth_data, "password", None) == password.encode()
                 )
-                return AuthResult(success=ok)
+                # handled=False: aiosmtpd answers "535" itself on failure
+                # (its default handled=True would leave the client waiting).
+                return AuthResult(success=ok, handled=False)
 
             kwargs.update(
                 authenticator=authenticator, auth_required=True, auth_require_tls=False
             )
+        ctx = None
         if args.tls:
             cert, _, key = args.tls.partition(":")
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(cert, key)
-            kwargs.update(tls_context=ctx, require_starttls=False)
+            if not args.implicit_tls:
+                kwargs.update(tls_context=ctx, require_starttls=False)
 
         def factory():
             return SMTP(handler, hostname="mnp-test-smtp", ident="mnp test SMTP", **kwargs)
 
-        server = await loop.create_server(factory, "127.0.0.1", 0)
+        wrap = ctx if args.implicit_tls else None
+        server = await loop.create_server(factory, "127.0.0.1", 0, ssl=wrap)
     port = server.sockets[0].getsockname()[1]
     tmp = os.path.join(args.dir, ".port.tmp")
     with open(tmp, "w") as f:

@@ -45,6 +45,7 @@ struct Server {
     dir: PathBuf,
     port: u16,
     maildir: PathBuf,
+    ca_file: Option<PathBuf>,
 }
 
 /// One message the server accepted.
@@ -52,6 +53,7 @@ struct Server {
 struct Received {
     mail_from: String,
     rcpt_tos: Vec<String>,
+    authenticated: bool,
     raw: Vec<u8>,
 }
 
@@ -89,6 +91,7 @@ impl Server {
             .collect();
         Some(Server {
             port: facts["SMTP_PORT"].parse().unwrap(),
+            ca_file: facts.get("SMTP_CA_FILE").map(PathBuf::from),
             maildir: PathBuf::from(&facts["SMTP_MAILDIR"]),
             dir,
         })
@@ -130,6 +133,7 @@ impl Server {
                         .iter()
                         .map(|v| v.as_str().unwrap().to_string())
                         .collect(),
+                    authenticated: env["authenticated"].as_bool().unwrap(),
                     raw: std::fs::read(p).unwrap(),
                 }
             })
@@ -165,6 +169,10 @@ fn databases(tag: &str) -> Vec<(PathBuf, String)> {
 }
 
 fn mnp(dir: &Path, db: &str, args: &[&str]) -> Output {
+    mnp_env(dir, db, args, &[])
+}
+
+fn mnp_env(dir: &Path, db: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
     for v in [
         "MNP_API_TOKEN",
@@ -177,6 +185,7 @@ fn mnp(dir: &Path, db: &str, args: &[&str]) -> Output {
     ] {
         c.env_remove(v);
     }
+    c.envs(env.iter().copied());
     c.current_dir(dir)
         .args(["--database", db])
         .args(args)
@@ -771,4 +780,230 @@ fn hostile_header_values_cannot_add_a_header() {
         "{}",
         rejected[0]
     );
+}
+
+/// One mail queued directly (no replay needed).
+fn queue_one(dir: &Path, db: &str, key: &str) {
+    ok(dir, db, &["db", "init"]);
+    let mut s = Store::open(db).unwrap();
+    s.enqueue_mail(
+        &NewMail {
+            dedupe_key: key.into(),
+            maxout_event_id: None,
+            kind: "opened".into(),
+            to: vec!["noc@customer.example".into()],
+            cc: vec![],
+            subject: "Capacity alert".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+        },
+        Utc::now(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn starttls_and_smtps_with_auth_and_a_private_ca_never_show_the_password() {
+    const PASSWORD: &str = "s3cr@t/pw";
+    // user "mnp user", password "s3cr@t/pw", percent-encoded in the URL
+    let userinfo = "mnp%20user:s3cr%40t%2Fpw";
+    for (mode, scheme, query) in [("--tls", "smtp", "tls=starttls&"), ("--smtps", "smtps", "")] {
+        let Some(srv) = Server::start("tls", &[mode, "--auth", "mnp user:s3cr@t/pw"]) else {
+            return;
+        };
+        let ca = srv.ca_file.clone().expect("openssl made a test CA");
+        let (dir, db) = databases("tls").remove(0);
+        queue_one(&dir, &db, "tls");
+        let base = format!("{scheme}://{userinfo}@localhost:{}", srv.port);
+        let url = |userinfo_override: Option<&str>, with_ca: bool| {
+            let mut u = match userinfo_override {
+                Some(ui) => format!("{scheme}://{ui}@localhost:{}", srv.port),
+                None => base.clone(),
+            };
+            u.push('?');
+            u.push_str(query);
+            u.push_str("timeout=5");
+            if with_ca {
+                u.push_str(&format!("&ca_file={}", ca.display()));
+            }
+            u
+        };
+
+        // Wrong password: 535 is a configuration problem, retried later.
+        let o = mnp(
+            &dir,
+            &db,
+            &[
+                "maxout",
+                "outbox",
+                "--smtp",
+                &url(Some("mnp%20user:wrong-pw"), true),
+            ],
+        );
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(o.status.code(), Some(1), "{mode}: {all}");
+        assert!(all.contains("535"), "{mode}: {all}");
+        assert!(
+            all.contains(&format!("{scheme}://mnp user:***@localhost:{}", srv.port)),
+            "{mode}: {all}"
+        );
+        assert!(!all.contains("wrong-pw"), "{mode}: {all}");
+        let mut s = Store::open(&db).unwrap();
+        let q = s.outbox(false).unwrap();
+        assert_eq!(q.len(), 1);
+        let err = q[0].last_error.clone().unwrap();
+        assert!(!err.starts_with("rejected") && err.contains("535"), "{err}");
+
+        // Without the private CA the certificate is not trusted.
+        let later = (Utc::now() + Duration::minutes(5)).to_rfc3339();
+        let o = mnp(
+            &dir,
+            &db,
+            &[
+                "maxout",
+                "outbox",
+                "--smtp",
+                &url(None, false),
+                "--now",
+                &later,
+            ],
+        );
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(1), "{mode}: {err}");
+        assert!(
+            err.contains("certificate") || err.contains("UnknownIssuer"),
+            "{mode}: {err}"
+        );
+        assert!(!err.contains(PASSWORD), "{mode}: {err}");
+        assert!(srv.received().is_empty());
+
+        // With it: sent, authenticated.
+        let later = (Utc::now() + Duration::minutes(30)).to_rfc3339();
+        let o = mnp(
+            &dir,
+            &db,
+            &[
+                "maxout",
+                "outbox",
+                "--smtp",
+                &url(None, true),
+                "--now",
+                &later,
+            ],
+        );
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.status.success(), "{mode}: {all}");
+        assert!(all.starts_with("1 mail(s) sent via"), "{mode}: {all}");
+        assert!(
+            !all.contains(PASSWORD) && !all.contains("s3cr"),
+            "{mode}: {all}"
+        );
+        let got = srv.received();
+        assert_eq!(got.len(), 1);
+        assert!(got[0].authenticated, "{mode}");
+        assert_eq!(got[0].rcpt_tos, ["noc@customer.example"]);
+        // The stored errors of the earlier attempts do not carry it either.
+        let stored = s.outbox(true).unwrap();
+        assert!(
+            stored
+                .iter()
+                .all(|m| !m.last_error.as_deref().unwrap_or("").contains("s3cr"))
+        );
+    }
+}
+
+#[test]
+fn the_smtp_server_and_sender_come_from_the_environment_or_mnp_toml() {
+    let Some(srv) = Server::start("config", &[]) else {
+        return;
+    };
+    let (dir, db) = databases("config").remove(0);
+    queue_one(&dir, &db, "env");
+    // $MNP_SMTP_URL and $MNP_MAIL_FROM.
+    let env_url = srv.url();
+    let o = mnp_env(
+        &dir,
+        &db,
+        &["maxout", "outbox"],
+        &[
+            ("MNP_SMTP_URL", env_url.as_str()),
+            ("MNP_MAIL_FROM", "alerts@isp.example"),
+        ],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("1 mail(s) sent via smtp://127.0.0.1:"));
+    let got = srv.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].mail_from, "alerts@isp.example");
+
+    // `--smtp off` wins over the environment: the folder.
+    let mut s = Store::open(&db).unwrap();
+    s.enqueue_mail(
+        &NewMail {
+            dedupe_key: "off".into(),
+            maxout_event_id: None,
+            kind: "opened".into(),
+            to: vec!["noc@customer.example".into()],
+            cc: vec![],
+            subject: "Capacity alert".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+        },
+        Utc::now(),
+    )
+    .unwrap();
+    let o = mnp_env(
+        &dir,
+        &db,
+        &["maxout", "outbox", "--smtp", "off", "--dir", "folder"],
+        &[("MNP_SMTP_URL", env_url.as_str())],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("1 mail(s) written to folder"));
+    assert_eq!(std::fs::read_dir(dir.join("folder")).unwrap().count(), 1);
+    assert_eq!(srv.received().len(), 1);
+
+    // mnp.toml: smtp_url and mail_from; --noc-email still wins.
+    s.enqueue_mail(
+        &NewMail {
+            dedupe_key: "toml".into(),
+            maxout_event_id: None,
+            kind: "opened".into(),
+            to: vec!["noc@customer.example".into()],
+            cc: vec![],
+            subject: "Capacity alert".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+        },
+        Utc::now(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("mnp.toml"),
+        format!(
+            "smtp_url = \"{}\"\nmail_from = \"toml@isp.example\"\n",
+            srv.url()
+        ),
+    )
+    .unwrap();
+    let out = ok(
+        &dir,
+        &db,
+        &["maxout", "outbox", "--noc-email", "cli@isp.example"],
+    );
+    assert!(
+        out.starts_with("1 mail(s) sent via smtp://127.0.0.1:"),
+        "{out}"
+    );
+    let got = srv.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].mail_from, "cli@isp.example");
 }
