@@ -46,7 +46,7 @@ static HEADER: LazyLock<[Option<Regex>; 2]> = LazyLock::new(|| {
 });
 
 static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<v>[^\n]{2,60}?)[ \t]*,[ \t]*$|^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<w>[^,\n]{2,60}?)[ \t]*,").ok()
+    Regex::new(r"(?m)^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<v>[^\n]{2,60}?)[ \t]*,?[ \t]*$|^[ \t>*]*(?:Dear|Hi|Hello)[ \t]+(?P<w>[^,\n]{2,60}?)[ \t]*,").ok()
 });
 
 /// Greetings that name nobody.
@@ -124,12 +124,7 @@ pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String 
         .or_else(|| capture(&TAB, body))
         .or_else(|| capture(&TO, body))
         .or_else(|| capture(&SUBJECT, subject).map(|(v, _)| (v, format!("subject: {subject}"))))
-        .or_else(|| {
-            capture(&GREETING, body).filter(|(v, _)| {
-                let l = v.to_ascii_lowercase();
-                !words::whole(v, NOBODY) && !l.ends_with(" customer") && !l.ends_with(" customers")
-            })
-        });
+        .or_else(|| capture(&GREETING, body).filter(|(v, _)| !words::whole(v, NOBODY)));
     match found {
         Some((v, src)) if !v.is_empty() => {
             ev.push(Evidence {

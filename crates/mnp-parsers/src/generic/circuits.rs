@@ -164,6 +164,7 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
         }
     };
     let mut skip_until = 0;
+    let mut from_headers: Vec<FoundCircuit> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if i < skip_until {
             continue;
@@ -199,7 +200,11 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
         if let Some(m) = label.find(line) {
             let rest = line.get(m.end()..).unwrap_or("");
             let ids = split_value(rest);
-            if !ids.is_empty() {
+            if header_line(line) {
+                for id in ids {
+                    push(id, line, &mut from_headers);
+                }
+            } else if !ids.is_empty() {
                 for id in ids {
                     push(id, line, &mut out);
                 }
@@ -223,11 +228,84 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
             }
         }
     }
+    if out.is_empty() {
+        out = listed(&lines);
+    }
+    if out.is_empty() { from_headers } else { out }
+}
+
+static LIST_INTRO: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:circuits?|services?|connections?|links?|ports?)\b.{0,60}\b(?:below|following)\b|\b(?:following|below)\b.{0,30}\b(?:circuits?|services?|connections?|links?|ports?)\b").ok()
+});
+
+/// A bare list of ids under a sentence that announces it ("your services
+/// listed below may become unavailable"): one id per line.
+fn listed(lines: &[&str]) -> Vec<FoundCircuit> {
+    let Some(intro) = LIST_INTRO.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !intro.is_match(line) {
+            continue;
+        }
+        for next in lines.iter().skip(i + 1).take(50) {
+            let t = next.trim();
+            if t.is_empty() {
+                if out.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            if t.contains(char::is_whitespace) || !id_shaped(trim_token(t)) {
+                break;
+            }
+            out.push(FoundCircuit {
+                id: trim_token(t).to_string(),
+                source: format!("{} / {t}", line.trim()),
+                impact: None,
+            });
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
     out
 }
 
 static IMPACT_HEADER: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:impact|effect|outage|service affecting)").ok());
+
+/// An id with spaces as the source writes it: rendering HTML to text
+/// collapses runs of spaces, but `/ABCD/123456/   /XYZ /` is the id the
+/// carrier's records hold.
+pub(super) fn as_written(id: &str, sources: &[&str]) -> Option<String> {
+    if !id.contains(' ') {
+        return None;
+    }
+    let pattern = id
+        .split_whitespace()
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join("[ \t\u{a0}]+");
+    let re = Regex::new(&pattern).ok()?;
+    sources.iter().find_map(|s| {
+        let m = re.find(s)?;
+        let raw = m.as_str().replace(['\t', '\u{a0}'], " ");
+        (raw != id).then_some(raw)
+    })
+}
+
+/// Whether `line` is a (forwarded) mail header line: ids there are the
+/// sender's summary, read only when the notice itself names none.
+pub(super) fn header_line(line: &str) -> bool {
+    let l = line
+        .trim_start_matches([' ', '>', '*'])
+        .to_ascii_lowercase();
+    ["subject:", "re:", "fw:", "fwd:"]
+        .iter()
+        .any(|h| l.starts_with(h))
+}
 
 /// The impact a circuit's own table row states: in a wide row, the cell
 /// under an impact header; in a short `id <TAB> impact` row, the rest of it.

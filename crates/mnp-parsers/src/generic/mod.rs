@@ -184,13 +184,7 @@ pub(super) const IMPACT: words::Rules<Impact> = &[
     ),
     (
         Impact::ReducedRedundancy,
-        &[
-            "redundan",
-            "at risk",
-            "resilien",
-            "protection",
-            "switch hit",
-        ],
+        &["redundan", "at risk", "resilien", "protection"],
     ),
     (Impact::Degraded, &["degrad", "latency", "packet loss"]),
     (
@@ -220,7 +214,7 @@ const MAINT_WORDS: &[&str] = &[
 ];
 
 static ID_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg)(?:[ \t]+[A-Za-z]+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\()[ \t#:*]*\n?[ \t]*(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
+    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg)(?:[ \t]+[A-Za-z]+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\(|[ \t]-[ \t])[ \t#:*]*\n?[ \t]*(?:[A-Z]{2,6}[ \t]+)?(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
         .ok()
 });
 
@@ -251,6 +245,38 @@ fn trim_token(t: &str) -> &str {
     t.trim_matches(|c: char| !c.is_ascii_alphanumeric())
 }
 
+/// Whether `id` occurs in `text` as a whole token (not inside a longer id).
+fn has_token(text: &str, id: &str) -> bool {
+    let edge = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    text.match_indices(id).any(|(i, _)| {
+        edge(text.get(..i).and_then(|b| b.chars().next_back()))
+            && edge(text.get(i + id.len()..).and_then(|a| a.chars().next()))
+    })
+}
+
+/// Words that make a labelled value something other than the notice's id
+/// (`Maintenance Address: Location1`, `Notification CID: X`).
+const NOT_ID_LABEL: &[&str] = &[
+    "address",
+    "location",
+    "duration",
+    "reason",
+    "description",
+    "impact",
+    "type",
+    "status",
+    "cid",
+    "circuit",
+    "name",
+    "contact",
+    "phone",
+    "email",
+    "site",
+];
+
+/// The notice's reference: candidates next to id labels in the body and
+/// the subject, and id-shaped tokens of the subject; one the subject and
+/// the body both carry beats one that only a label in the body names.
 fn find_id(
     subject: &str,
     body: &str,
@@ -258,30 +284,35 @@ fn find_id(
     ev: &mut Vec<Evidence>,
 ) -> (Option<String>, f64) {
     let usable = |t: &str| id_shaped(t) && !not.iter().any(|n| n == t);
+    // (id, source, score, confidence)
+    let mut cands: Vec<(String, String, u32, f64)> = Vec::new();
     if let Some(re) = ID_LABEL.as_ref() {
-        for c in re.captures_iter(body) {
-            if let Some(m) = c.name("id")
-                && usable(m.as_str())
-            {
-                let src = c.get(0).map_or("", |m| m.as_str());
-                ev.push(Evidence {
-                    field: "maintenance_id",
-                    value: m.as_str().to_string(),
-                    source: src.trim().to_string(),
-                });
-                return (Some(m.as_str().to_string()), 0.2);
+        for (text, in_subject) in [(body, false), (subject, true)] {
+            for c in re.captures_iter(text) {
+                let (Some(m), Some(all)) = (c.name("id"), c.get(0)) else {
+                    continue;
+                };
+                let label = all
+                    .as_str()
+                    .get(..m.start().saturating_sub(all.start()))
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if !usable(m.as_str()) || NOT_ID_LABEL.iter().any(|w| label.contains(w)) {
+                    continue;
+                }
+                let id = m.as_str().to_string();
+                let both = if in_subject {
+                    has_token(body, &id)
+                } else {
+                    has_token(subject, &id)
+                };
+                let source = if in_subject {
+                    format!("subject: {subject}")
+                } else {
+                    all.as_str().trim().to_string()
+                };
+                cands.push((id, source, 2 + 2 * u32::from(both), 0.2));
             }
-        }
-        if let Some(c) = re.captures(subject)
-            && let Some(m) = c.name("id")
-            && usable(m.as_str())
-        {
-            ev.push(Evidence {
-                field: "maintenance_id",
-                value: m.as_str().to_string(),
-                source: format!("subject: {subject}"),
-            });
-            return (Some(m.as_str().to_string()), 0.2);
         }
     }
     if let Some(re) = SUBJECT_ID.as_ref() {
@@ -289,16 +320,55 @@ fn find_id(
             if let Some(m) = c.name("id")
                 && usable(m.as_str())
             {
-                ev.push(Evidence {
-                    field: "maintenance_id",
-                    value: m.as_str().to_string(),
-                    source: format!("subject: {subject}"),
-                });
-                return (Some(m.as_str().to_string()), 0.12);
+                let id = m.as_str().to_string();
+                let score = 1 + u32::from(id.len() >= 5 && has_token(body, &id));
+                cands.push((id, format!("subject: {subject}"), score, 0.12));
             }
         }
     }
-    (None, 0.0)
+    // the first of the best
+    let mut best: Option<(String, String, u32, f64)> = None;
+    for c in cands {
+        if best.as_ref().is_none_or(|b| c.2 > b.2) {
+            best = Some(c);
+        }
+    }
+    match best {
+        Some((id, source, _, conf)) => {
+            ev.push(Evidence {
+                field: "maintenance_id",
+                value: id.clone(),
+                source,
+            });
+            (Some(id), conf)
+        }
+        None => (None, 0.0),
+    }
+}
+
+static TITLE_STATUS: LazyLock<[(Status, Option<Regex>); 3]> = LazyLock::new(|| {
+    [
+        (
+            Status::Cancelled,
+            Regex::new(r"(?i)\b(?:cancel\w*|withdrawn)\b").ok(),
+        ),
+        (
+            Status::Rescheduled,
+            Regex::new(r"(?i)\b(?:reschedul\w*|re-schedul\w*|postpone\w*|updated?|amend\w*|revised|modified)\b").ok(),
+        ),
+        (
+            Status::Completed,
+            Regex::new(r"(?i)\b(?:complet(?:ed|ion)|end|ended|over|closed|finished)\b").ok(),
+        ),
+    ]
+});
+
+/// The status a title line names as a whole word.
+fn title_status(line: &str) -> Option<Status> {
+    TITLE_STATUS
+        .iter()
+        .find(|(_, re)| re.as_ref().is_some_and(|r| r.is_match(line)))
+        .map(|(s, _)| *s)
 }
 
 fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f64) {
@@ -320,6 +390,25 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
         });
         return (s, 0.05);
     }
+    // a title line at the top of the body says what the notice is
+    // ("Maintenance Update", "Maintenance End")
+    for line in body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(2)
+    {
+        if line.len() <= 80
+            && let Some(s) = title_status(line)
+        {
+            ev.push(Evidence {
+                field: "status",
+                value: s.to_string(),
+                source: format!("title: {line}"),
+            });
+            return (s, 0.04);
+        }
+    }
     // the body's first paragraphs only: boilerplate further down ("should
     // the work be cancelled…") is not the notice's status
     let head: String = body.lines().take(15).collect::<Vec<_>>().join("\n");
@@ -331,11 +420,19 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
                 "has been canceled",
                 "is cancelled",
                 "cancellation",
+                "not completed",
+                "will not take place",
+                "has been withdrawn",
             ],
         ),
         (
             Status::Rescheduled,
-            &["has been rescheduled", "has been postponed", "rescheduled"],
+            &[
+                "has been rescheduled",
+                "has been postponed",
+                "rescheduled",
+                "has been amended",
+            ],
         ),
         (
             Status::Completed,
@@ -343,6 +440,10 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
                 "has been completed",
                 "was completed",
                 "successfully completed",
+                "completed successfully",
+                "is now over",
+                "has ended",
+                "have been completed",
             ],
         ),
         (
@@ -564,6 +665,17 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
         }
     }
     circuits::row_impacts(body, &mut circuits);
+    {
+        let mut sources = email.html_sources();
+        sources.push(email.text());
+        for c in &mut circuits {
+            if inv.lookup(&c.id).is_none()
+                && let Some(raw) = circuits::as_written(&c.id, &sources)
+            {
+                c.id = raw;
+            }
+        }
+    }
     for c in &circuits {
         ev.push(Evidence {
             field: "circuit",

@@ -140,7 +140,8 @@ fn day_first(text: &str) -> bool {
         return false;
     };
     let (mut dm, mut md) = (0, 0);
-    for c in re.captures_iter(text) {
+    let timedate = TIMEDATE.as_ref().map(|t| t.captures_iter(text));
+    for c in re.captures_iter(text).chain(timedate.into_iter().flatten()) {
         if let (Some(a), Some(b)) = (num(&c, "n1"), num(&c, "n2")) {
             if a > 12 && b <= 12 {
                 dm += 1;
