@@ -71,18 +71,25 @@ pub fn to_text(html: &str) -> String {
 /// builder's rearranging (see [`stream`]), so the caller must use [`parse`]
 /// and [`doc_to_text`].
 pub fn stream_to_text(html: &str) -> Option<String> {
-    let mut sink = TextSink {
-        w: Writer::default(),
-        skip: 0,
-    };
+    let mut sink = TextSink::default();
     stream::stream(html, &mut sink).ok()?;
-    Some(sink.w.finish())
+    Some(sink.finish())
 }
 
-/// Renders [`stream`] events exactly as [`doc_to_text`] renders the tree.
-struct TextSink {
+/// A [`stream::Sink`] that renders the events it is given exactly as
+/// [`doc_to_text`] renders a tree; feed it the events of a subtree (such as
+/// one table cell) to render just that part.
+#[derive(Default)]
+pub struct TextSink {
     w: Writer,
     skip: usize,
+}
+
+impl TextSink {
+    /// The text rendered so far.
+    pub fn finish(self) -> String {
+        self.w.finish()
+    }
 }
 
 impl stream::Sink for TextSink {

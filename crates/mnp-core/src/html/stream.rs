@@ -55,6 +55,7 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
         skip_lf: false,
         form: false,
         fresh: false,
+        pending_ws: String::new(),
     };
     let mut tok = Tokenizer {
         s: html,
@@ -545,6 +546,10 @@ struct Builder<'s, S: Sink> {
     form: bool,
     /// The innermost table has no caption, row or cell yet.
     fresh: bool,
+    /// Whitespace text of a fresh table: the tree keeps it in the table,
+    /// after the blocks foster-parented before it, so it is sent when the
+    /// table gets its first row (or ends).
+    pending_ws: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -881,7 +886,8 @@ impl<S: Sink> Builder<'_, S> {
         match name {
             "table" => self.fresh = true,
             "caption" | "colgroup" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" => {
-                self.fresh = false
+                self.fresh = false;
+                self.flush_ws();
             }
             _ => {}
         }
@@ -889,6 +895,12 @@ impl<S: Sink> Builder<'_, S> {
         self.stack.push(self.names.len());
         self.names.push_str(name);
         Ok(())
+    }
+    fn flush_ws(&mut self) {
+        if !self.pending_ws.is_empty() {
+            self.sink.text(&self.pending_ws);
+            self.pending_ws.clear();
+        }
     }
     fn void(&mut self, name: &str) {
         self.sink.open(name);
@@ -899,6 +911,10 @@ impl<S: Sink> Builder<'_, S> {
             if let Some(name) = self.names.get(start..) {
                 if name == "table" {
                     self.fresh = false;
+                    if !self.pending_ws.is_empty() {
+                        self.sink.text(&self.pending_ws);
+                        self.pending_ws.clear();
+                    }
                 }
                 self.sink.close(name);
             }
@@ -991,6 +1007,10 @@ impl<S: Sink> Builder<'_, S> {
             self.in_body = true;
         }
         if t.is_empty() {
+            return Ok(());
+        }
+        if self.fresh && is_table_node(self.top()) && is_ws_text(t) {
+            self.pending_ws.push_str(t);
             return Ok(());
         }
         match self.ctx() {

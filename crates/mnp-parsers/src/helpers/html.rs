@@ -195,18 +195,24 @@ pub fn runs(doc: &Html, text: CellText) -> Vec<Table> {
 /// [`tables`] of every HTML body of the mail, in body order.
 pub fn email_tables(email: &Email, text: CellText) -> Vec<Table> {
     email
-        .html_docs()
-        .iter()
-        .flat_map(|d| tables(d, text))
+        .html_sources()
+        .into_iter()
+        .flat_map(|src| match Reader::read(src, text) {
+            Some(r) => r.tables(),
+            None => tables(&mnp_core::html::parse(src), text),
+        })
         .collect()
 }
 
 /// [`rows`] of every HTML body of the mail, in body order.
 pub fn email_rows(email: &Email, text: CellText) -> Vec<Vec<String>> {
     email
-        .html_docs()
-        .iter()
-        .flat_map(|d| rows(d, text))
+        .html_sources()
+        .into_iter()
+        .flat_map(|src| match Reader::read(src, text) {
+            Some(r) => r.rows(),
+            None => rows(&mnp_core::html::parse(src), text),
+        })
         .collect()
 }
 
@@ -214,10 +220,196 @@ pub fn email_rows(email: &Email, text: CellText) -> Vec<Vec<String>> {
 /// crosses from one body into the next).
 pub fn email_runs(email: &Email, text: CellText) -> Vec<Table> {
     email
-        .html_docs()
-        .iter()
-        .flat_map(|d| runs(d, text))
+        .html_sources()
+        .into_iter()
+        .flat_map(|src| match Reader::read(src, text) {
+            Some(r) => r.runs(),
+            None => runs(&mnp_core::html::parse(src), text),
+        })
         .collect()
+}
+
+/// Tables read from the events of [`mnp_core::html::stream`], without a
+/// DOM: the same rows and cells as [`tables`], [`rows`] and [`runs`] give
+/// on the parsed document. The `email_*` functions use it and fall back to
+/// the DOM for documents the stream declines.
+struct Reader {
+    mode: CellText,
+    open: Vec<Open>,
+    /// Tables opened so far (their ids are their opening order).
+    n_tables: usize,
+    table_stack: Vec<usize>,
+    /// Every `tr` in document order: its table and its cells when non-blank.
+    all_rows: Vec<(Option<usize>, Option<Vec<String>>)>,
+    /// Open rows: index into `all_rows` and the cells read so far.
+    row_stack: Vec<(usize, Vec<String>)>,
+    cells: Vec<CellAcc>,
+    /// The last event was text (a next text event continues the same node).
+    in_text: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Table,
+    Row,
+    /// A cell; `true` when it is a child of a row.
+    Cell(bool),
+    Other,
+}
+
+struct CellAcc {
+    text: String,
+    nodes: usize,
+    lines: Option<mnp_core::html::TextSink>,
+}
+
+impl Reader {
+    fn read(src: &str, mode: CellText) -> Option<Reader> {
+        let mut r = Reader {
+            mode,
+            open: Vec::new(),
+            n_tables: 0,
+            table_stack: Vec::new(),
+            all_rows: Vec::new(),
+            row_stack: Vec::new(),
+            cells: Vec::new(),
+            in_text: false,
+        };
+        mnp_core::html::stream::stream(src, &mut r).ok()?;
+        Some(r)
+    }
+
+    fn tables(self) -> Vec<Table> {
+        let mut out = vec![Table::default(); self.n_tables];
+        for (table, cells) in self.all_rows {
+            if let (Some(t), Some(cells)) = (table.and_then(|t| out.get_mut(t)), cells) {
+                t.rows.push(cells);
+            }
+        }
+        out
+    }
+
+    fn rows(self) -> Vec<Vec<String>> {
+        self.all_rows.into_iter().filter_map(|(_, c)| c).collect()
+    }
+
+    fn runs(self) -> Vec<Table> {
+        let mut out: Vec<Table> = Vec::new();
+        let mut current = None;
+        for (table, cells) in self.all_rows {
+            if current != Some(table) {
+                current = Some(table);
+                out.push(Table::default());
+            }
+            if let (Some(cells), Some(run)) = (cells, out.last_mut()) {
+                run.rows.push(cells);
+            }
+        }
+        out.retain(|t| !t.rows.is_empty());
+        out
+    }
+
+    fn finish_cell(&self, cell: CellAcc) -> String {
+        match self.mode {
+            CellText::AsWritten => cell.text.replace('\u{a0}', " ").trim().to_string(),
+            CellText::Collapsed | CellText::Spaced => {
+                cell.text.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            CellText::Lines => cell
+                .lines
+                .map(|l| l.finish())
+                .unwrap_or_default()
+                .replace('\u{a0}', " ")
+                .trim()
+                .to_string(),
+        }
+    }
+}
+
+impl mnp_core::html::stream::Sink for Reader {
+    fn open(&mut self, name: &str) {
+        self.in_text = false;
+        for c in &mut self.cells {
+            if let Some(l) = c.lines.as_mut() {
+                l.open(name);
+            }
+        }
+        let kind = match name {
+            "table" => {
+                self.table_stack.push(self.n_tables);
+                self.n_tables += 1;
+                Open::Table
+            }
+            "tr" => {
+                self.all_rows.push((self.table_stack.last().copied(), None));
+                self.row_stack.push((self.all_rows.len() - 1, Vec::new()));
+                Open::Row
+            }
+            "td" | "th" => {
+                self.cells.push(CellAcc {
+                    text: String::new(),
+                    nodes: 0,
+                    lines: (self.mode == CellText::Lines).then(mnp_core::html::TextSink::default),
+                });
+                Open::Cell(self.open.last() == Some(&Open::Row))
+            }
+            _ => Open::Other,
+        };
+        self.open.push(kind);
+    }
+
+    fn close(&mut self, name: &str) {
+        self.in_text = false;
+        match self.open.pop() {
+            Some(Open::Table) => {
+                self.table_stack.pop();
+            }
+            Some(Open::Row) => {
+                if let Some((i, cells)) = self.row_stack.pop()
+                    && cells.iter().any(|c| !c.is_empty())
+                    && let Some(slot) = self.all_rows.get_mut(i)
+                {
+                    slot.1 = Some(cells);
+                }
+            }
+            Some(Open::Cell(direct)) => {
+                if let Some(cell) = self.cells.pop() {
+                    let text = self.finish_cell(cell);
+                    if direct && let Some((_, cells)) = self.row_stack.last_mut() {
+                        cells.push(text);
+                    }
+                }
+            }
+            _ => {}
+        }
+        for c in &mut self.cells {
+            if let Some(l) = c.lines.as_mut() {
+                l.close(name);
+            }
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let new_node = !self.in_text;
+        self.in_text = true;
+        let spaced = self.mode == CellText::Spaced;
+        for c in &mut self.cells {
+            if new_node {
+                if spaced && c.nodes > 0 {
+                    c.text.push(' ');
+                }
+                c.nodes += 1;
+            }
+            c.text.push_str(text);
+            if let Some(l) = c.lines.as_mut() {
+                l.text(text);
+            }
+        }
+    }
+
+    fn comment(&mut self) {
+        self.in_text = false;
+    }
 }
 
 /// The value cell right after the first cell labelled `label`, searching
@@ -483,6 +675,78 @@ mod tests {
                 }
             ]
         );
+    }
+
+    fn corpus_html() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            let mut paths: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths {
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|e| e == "eml") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        walk(&root.join("../shared/corpus/real"), &mut files);
+        walk(&root.join("corpus"), &mut files);
+        let mut out = Vec::new();
+        for f in files {
+            if let Ok(mail) = Email::parse(&std::fs::read(&f).unwrap()) {
+                for src in mail.html_sources() {
+                    out.push((f.display().to_string(), src.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The DOM-free reader gives the DOM's tables, rows and runs, in every
+    /// cell-text mode, on every HTML body of the corpus and on cut-off
+    /// variants of them.
+    #[test]
+    fn stream_reader_equals_dom_reader_on_the_corpus() {
+        let bodies = corpus_html();
+        assert!(bodies.len() > 50);
+        let modes = [
+            CellText::AsWritten,
+            CellText::Collapsed,
+            CellText::Spaced,
+            CellText::Lines,
+        ];
+        let (mut checked, mut declined) = (0, 0);
+        for (name, src) in &bodies {
+            let mut variants = vec![src.clone()];
+            for k in 1..4 {
+                let mut cut = src.len() * k / 4;
+                while !src.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                variants.push(src[..cut].to_string());
+            }
+            for (v, html) in variants.iter().enumerate() {
+                let d = doc(html);
+                for mode in modes {
+                    let Some(r) = Reader::read(html, mode) else {
+                        declined += 1;
+                        continue;
+                    };
+                    assert_eq!(r.tables(), tables(&d, mode), "{name} variant {v} {mode:?}");
+                    let r = Reader::read(html, mode).unwrap();
+                    assert_eq!(r.rows(), rows(&d, mode), "{name} variant {v} {mode:?}");
+                    let r = Reader::read(html, mode).unwrap();
+                    assert_eq!(r.runs(), runs(&d, mode), "{name} variant {v} {mode:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} checked, {declined} declined");
     }
 
     #[test]
