@@ -21,6 +21,11 @@
 //! problem, not the mail's, and are retried like transient errors, so
 //! fixing the password delivers the backlog.
 //!
+//! A 550 for one recipient rejects the whole mail: lettre stops at the
+//! first refused `RCPT TO` and does not say which address it was, so the
+//! account manager and CX team in Cc do not get it either; the rejection
+//! (with the server's text naming the address) is on record instead.
+//!
 //! When the server cannot be reached at all (connection refused, timeout,
 //! TLS handshake) the first failure ends the round: the remaining due mails
 //! are recorded as failed with the same error instead of each waiting for
