@@ -22,6 +22,11 @@ pub(super) struct FoundCircuit {
     pub id: String,
     pub source: String,
     pub impact: Option<Impact>,
+    /// Read from a weak clue (a `Services affected` column, a bare list, a
+    /// forwarded subject line), not a circuit label.
+    pub weak: bool,
+    /// The row's words name more than one impact.
+    pub ambiguous: bool,
 }
 
 static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -117,6 +122,8 @@ pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
                         id: id.to_string(),
                         source: line.trim().to_string(),
                         impact: None,
+                        weak: false,
+                        ambiguous: false,
                     });
                 }
             }
@@ -125,17 +132,19 @@ pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
     out
 }
 
-/// The circuit columns of a header row, best first.
-fn header_cols(cells: &[&str]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for re in HEADER.iter().flatten() {
+/// The circuit columns of a header row, best first, each with whether its
+/// header is only a weak clue (`Services affected`, `Alt Circuit ID`).
+fn header_cols(cells: &[&str]) -> Vec<(usize, bool)> {
+    let mut out: Vec<(usize, bool)> = Vec::new();
+    for (tier, re) in HEADER.iter().enumerate() {
+        let Some(re) = re.as_ref() else { continue };
         for (i, c) in cells.iter().enumerate() {
             if c.len() < 40
                 && !c.chars().any(|ch| ch.is_ascii_digit())
                 && re.is_match(c)
-                && !out.contains(&i)
+                && !out.iter().any(|(j, _)| *j == i)
             {
-                out.push(i);
+                out.push((i, tier >= 2));
             }
         }
     }
@@ -154,12 +163,14 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
     };
     let lines: Vec<&str> = body.lines().collect();
     let mut out: Vec<FoundCircuit> = Vec::new();
-    let push = |id: String, src: &str, out: &mut Vec<FoundCircuit>| {
+    let push = |id: String, src: &str, weak: bool, out: &mut Vec<FoundCircuit>| {
         if !out.iter().any(|c| c.id == id) {
             out.push(FoundCircuit {
                 id,
                 source: src.trim().to_string(),
                 impact: None,
+                weak,
+                ambiguous: false,
             });
         }
     };
@@ -172,7 +183,7 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
         let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
         // a table header: take the column under the circuit cell
         let mut any = false;
-        for col in if cells.len() > 1 {
+        for (col, weak) in if cells.len() > 1 {
             header_cols(&cells)
         } else {
             Vec::new()
@@ -186,7 +197,7 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                 if let Some(cell) = row.get(col) {
                     for id in split_value(cell) {
                         any = true;
-                        push(id, next, &mut out);
+                        push(id, next, weak, &mut out);
                     }
                 }
             }
@@ -202,11 +213,11 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
             let ids = split_value(rest);
             if header_line(line) {
                 for id in ids {
-                    push(id, line, &mut from_headers);
+                    push(id, line, true, &mut from_headers);
                 }
             } else if !ids.is_empty() {
                 for id in ids {
-                    push(id, line, &mut out);
+                    push(id, line, false, &mut out);
                 }
             } else if rest.trim().is_empty() {
                 // value on the following non-empty lines (a list)
@@ -222,7 +233,7 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                         break;
                     }
                     for id in ids {
-                        push(id, next, &mut out);
+                        push(id, next, false, &mut out);
                     }
                 }
             }
@@ -264,6 +275,8 @@ fn listed(lines: &[&str]) -> Vec<FoundCircuit> {
                 id: trim_token(t).to_string(),
                 source: format!("{} / {t}", line.trim()),
                 impact: None,
+                weak: true,
+                ambiguous: false,
             });
         }
         if !out.is_empty() {
@@ -337,16 +350,24 @@ pub(super) fn row_impacts(body: &str, circuits: &mut [FoundCircuit]) {
                             .flatten()
                     })
                     .and_then(|col| cells.get(col))
-                    .and_then(|cell| words::first(cell, IMPACT))
+                    .map(|cell| cell.to_string())
             } else {
                 let rest = line.replacen(c.id.as_str(), " ", 1);
                 let rest = rest.trim();
                 (!rest.is_empty() && (line.contains('\t') || rest.len() <= 80))
-                    .then(|| words::first(rest, IMPACT))
-                    .flatten()
+                    .then(|| rest.to_string())
             };
-            if let Some(i) = said {
+            if let Some(text) = said
+                && let Some(i) = words::first(&text, IMPACT)
+            {
                 c.impact = Some(i);
+                // "Switch hit and higher latency": which one counts is the
+                // carrier's convention, not something the words decide
+                c.ambiguous = IMPACT
+                    .iter()
+                    .filter(|(_, ws)| words::first(&text, &[((), *ws)]).is_some())
+                    .count()
+                    > 1;
                 break;
             }
         }

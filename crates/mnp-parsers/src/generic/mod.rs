@@ -617,6 +617,15 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     if wins.is_empty() {
         wins = windows::pair(&windows::find_all(subject));
     }
+    // a time written in UTC beats one that only borrows the notice's zone
+    // (an untranslated "local" line), and a backup date is no maintenance
+    // of its own while a first date is given
+    if wins.iter().any(|w| w.utc && !w.inferred) {
+        wins.retain(|w| !w.inferred);
+    }
+    if wins.iter().any(|w| !w.backup) {
+        wins.retain(|w| !w.backup);
+    }
     let lower_all = format!("{subject}\n{body}").to_ascii_lowercase();
     let maint_word = MAINT_WORDS.iter().any(|w| lower_all.contains(w));
     if wins.is_empty() && !maint_word {
@@ -660,8 +669,10 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
         confidence += 0.25;
     } else {
         circuits = circuits::labelled(body);
-        if !circuits.is_empty() {
+        if circuits.iter().any(|c| !c.weak) {
             confidence += if inv.is_empty() { 0.2 } else { 0.1 };
+        } else if !circuits.is_empty() {
+            confidence += 0.05;
         }
     }
     circuits::row_impacts(body, &mut circuits);
@@ -695,6 +706,8 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     confidence += c;
 
     let no_circuits = circuits.is_empty();
+    let weak_circuits = !no_circuits && circuits.iter().all(|c| c.weak);
+    let unsure_impact = circuits.iter().any(|c| c.ambiguous);
     let have_id = id.is_some();
     let mut m = Maintenance::new(PROVIDER);
     m.status = status;
@@ -734,6 +747,9 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     }
     if no_circuits {
         confidence = confidence.min(0.5);
+    }
+    if weak_circuits || unsure_impact {
+        confidence = confidence.min(0.55);
     }
     if !have_id {
         confidence = confidence.min(0.55);

@@ -70,6 +70,8 @@ static RANGE_JOIN: LazyLock<Option<Regex>> =
 
 const START_WORDS: &[&str] = &["start", "begin", "from", "commenc", "opens"];
 const END_WORDS: &[&str] = &["end", "finish", "until", "to:", "complet", "closes", "stop"];
+/// Labels of a contingency date, used only if the first one is not.
+const BACKUP_WORDS: &[&str] = &["backup", "back-up", "alternate", "fallback", "contingency"];
 /// Lines that date the mail itself, not the work.
 const STAMP_WORDS: &[&str] = &["sent:", "date:", "issued", "received", "wrote:", "posted"];
 
@@ -95,6 +97,10 @@ pub struct Found {
     pub utc: bool,
     /// Its role on its line.
     pub role: Role,
+    /// The zone is only the notice's one zone, not written near the time.
+    pub inferred: bool,
+    /// Labelled as a backup/alternate date.
+    pub backup: bool,
     /// The text it was read from.
     pub text: String,
 }
@@ -110,6 +116,10 @@ pub struct FoundWindow {
     pub labelled: bool,
     /// Both ends were written in UTC/GMT.
     pub utc: bool,
+    /// An end's zone is only the notice's one zone.
+    pub inferred: bool,
+    /// Labelled as a backup/alternate date.
+    pub backup: bool,
     /// The source text of both ends.
     pub evidence: String,
 }
@@ -134,10 +144,11 @@ fn year(c: &Captures, name: &str) -> Option<i32> {
     Some(if y < 100 { 2000 + y } else { y })
 }
 
-/// Whether numeric `a/b/y` dates in this text are day-first.
-fn day_first(text: &str) -> bool {
+/// Whether numeric `a/b/y` dates in this text are day-first, and whether
+/// an unambiguous date (a part above 12) decided it.
+fn day_first(text: &str) -> (bool, bool) {
     let Some(re) = DATETIME.as_ref() else {
-        return false;
+        return (false, false);
     };
     let (mut dm, mut md) = (0, 0);
     let timedate = TIMEDATE.as_ref().map(|t| t.captures_iter(text));
@@ -151,10 +162,10 @@ fn day_first(text: &str) -> bool {
         }
     }
     if dm != md {
-        return dm > md;
+        return (dm > md, true);
     }
     // no unambiguous date: month-first only where US zones are written
-    !US_ZONE.as_ref().is_some_and(|r| r.is_match(text))
+    (!US_ZONE.as_ref().is_some_and(|r| r.is_match(text)), false)
 }
 
 static US_ZONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -264,6 +275,22 @@ pub fn notice_zone(text: &str) -> Option<Zone> {
     }
 }
 
+static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})[- ]({MONTHS})[- ,]+(\d{{4}})\b"
+    ))
+    .ok()
+});
+
+/// The first full day-month-year date the text writes.
+fn anchor_date(text: &str) -> Option<NaiveDate> {
+    let c = ANCHOR.as_ref()?.captures(text)?;
+    let d: u32 = c.get(1)?.as_str().parse().ok()?;
+    let m = month_num(c.get(2)?.as_str())?;
+    let y: i32 = c.get(3)?.as_str().parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
 fn role_of(before: &str) -> Role {
     let b = before.to_ascii_lowercase();
     let last = |words: &[&str]| words.iter().filter_map(|w| b.rfind(w)).max();
@@ -296,8 +323,10 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
     let Some(re) = DATETIME.as_ref() else {
         return Vec::new();
     };
-    let dayfirst = day_first(text);
-    let sent_day = sent.map(|s| s.date_naive());
+    let (dayfirst, decided) = day_first(text);
+    // year-less dates ("02 NOV 14:00") take their year from a full date
+    // the notice writes, else from the mail's own date
+    let sent_day = anchor_date(text).or(sent.map(|s| s.date_naive()));
     let doc_zone = notice_zone(text);
     let mut out = Vec::new();
     let mut prev_line = "";
@@ -310,6 +339,7 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
             continue;
         }
         let mut last_end: Option<usize> = None;
+        let mut prev_on_line: Option<(usize, Role)> = None;
         let mut caps: Vec<Captures> = re.captures_iter(line).collect();
         if let Some(td) = TIMEDATE.as_ref() {
             for c in td.captures_iter(line) {
@@ -330,7 +360,7 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
             else {
                 continue;
             };
-            if let Some(sent) = sent
+            if let Some(sent) = sent.filter(|_| !decided)
                 && let Some(other) = date_of(&c, !dayfirst, sent_day)
                 && other != date
             {
@@ -373,6 +403,7 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
             {
                 continue;
             }
+            let inferred = written.is_none();
             let (zone, zoned) = match written.or(doc_zone) {
                 Some(z) => (z, true),
                 None => (tz::UTC, false),
@@ -398,6 +429,20 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                     role = Role::Unknown;
                 }
             }
+            // "Start <old date> <new date>": the later one on a labelled
+            // line replaces the first (a moved window shows both)
+            if let (Some(gap), Some((idx, prev_role))) = (since_prev, prev_on_line)
+                && role == Role::Unknown
+                && prev_role != Role::Unknown
+                && gap.trim().len() <= 6
+                && !RANGE_JOIN.as_ref().is_some_and(|r| r.is_match(gap))
+                && idx + 1 == out.len()
+            {
+                out.pop();
+                role = prev_role;
+            }
+            let lower_ctx = format!("{before} {prev_line}").to_ascii_lowercase();
+            let backup = BACKUP_WORDS.iter().any(|w| lower_ctx.contains(w));
             let src = all.as_str().trim().to_string();
             if let Some((end_t, n)) = tail {
                 let mut end_naive = NaiveDateTime::new(date, end_t);
@@ -410,6 +455,8 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                         zoned,
                         utc,
                         role: Role::Begin,
+                        inferred,
+                        backup,
                         text: src.clone(),
                     });
                     out.push(Found {
@@ -417,8 +464,11 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                         zoned,
                         utc,
                         role: Role::End,
+                        inferred,
+                        backup,
                         text: format!("{src}{}", rest.get(..n).unwrap_or("")),
                     });
+                    prev_on_line = None;
                     continue;
                 }
             }
@@ -427,8 +477,11 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                 zoned,
                 utc,
                 role,
+                inferred,
+                backup,
                 text: src,
             });
+            prev_on_line = Some((out.len() - 1, role));
         }
         if !line.trim().is_empty() {
             prev_line = line;
@@ -471,6 +524,8 @@ pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
                             zoned: b.zoned && f.zoned,
                             labelled: b.role == Role::Begin && f.role == Role::End,
                             utc: b.utc && f.utc,
+                            inferred: b.inferred || f.inferred,
+                            backup: b.backup || f.backup,
                             evidence: format!("{} → {}", b.text, f.text),
                         };
                         // the same work given in two zones that disagree by
@@ -482,7 +537,9 @@ pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
                                     && let Some(old) = out.get_mut(i)
                                     && !old.utc
                                 {
+                                    let backup = old.backup || new.backup;
                                     *old = new;
+                                    old.backup = backup;
                                 }
                             }
                             None => {
