@@ -141,17 +141,9 @@ pub fn mail_from(opts: &GlobalOpts, cli: Option<&str>) -> anyhow::Result<String>
 pub fn store(opts: &GlobalOpts) -> anyhow::Result<mnp_store::Store> {
     let url = database_url(opts)?;
     let mut s = mnp_store::Store::open(&url)
-        .with_context(|| format!("cannot open database {}", redact(&url)))?;
+        .with_context(|| format!("cannot open database {}", mnp_core::util::redact_url(&url)))?;
     s.migrate().context("cannot migrate the database")?;
     Ok(s)
-}
-
-/// `scheme://***@host…`: a URL with its user and password hidden.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}***{}", &url[..s + 3], &url[at..]),
-        _ => url.to_string(),
-    }
 }
 
 /// The registry: built-in parsers, then plugins from the config file and

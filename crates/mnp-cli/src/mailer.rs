@@ -226,7 +226,7 @@ impl SmtpSettings {
     /// Parses `smtp://[user:pass@]host[:port][?tls=starttls&timeout=S&ca_file=PEM&helo=NAME]`
     /// or `smtps://…`. Errors never contain the password.
     pub fn parse(url: &str) -> anyhow::Result<SmtpSettings> {
-        let shown = config::redact(url);
+        let shown = mnp_core::util::redact_url(url);
         let u = url::Url::parse(url.trim()).map_err(|e| anyhow!("bad SMTP URL {shown}: {e}"))?;
         let mut security = match u.scheme() {
             "smtp" => Security::Plain,

@@ -61,3 +61,58 @@ pub fn normalize_circuit_id(id: &str) -> String {
         .flat_map(char::to_uppercase)
         .collect()
 }
+
+/// A URL fit for logs and error messages: the password of the user-info
+/// part and the value of any `password=` / `pass=` / `token=` query
+/// parameter become `***`; the user name stays (it tells which account).
+/// Every database, mail and helpdesk URL is shown through this one function.
+///
+/// ```
+/// use mnp_core::util::redact_url as r;
+/// assert_eq!(r("postgres://mnp:s3cret@db/mnp"), "postgres://mnp:***@db/mnp");
+/// assert_eq!(r("smtps://noc:p@ss@mx.example:465"), "smtps://noc:***@mx.example:465");
+/// assert_eq!(r("imap://noc@mail.example/INBOX"), "imap://noc@mail.example/INBOX");
+/// assert_eq!(
+///     r("postgres://db/mnp?user=a&password=x&sslmode=require"),
+///     "postgres://db/mnp?user=a&password=***&sslmode=require"
+/// );
+/// assert_eq!(r("sqlite:./mnp.db"), "sqlite:./mnp.db");
+/// assert_eq!(r("rts://rt:a/b@rt.example/Maint"), "rts://rt:***@rt.example/Maint");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            // The user info ends at the last '@' (a password may hold '@'
+            // or '/'; an '@' in a path only hides more than needed).
+            match rest.rsplit_once('@') {
+                Some((creds, host)) => match creds.split_once(':') {
+                    Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                    None => base.to_string(),
+                },
+                None => base.to_string(),
+            }
+        }
+        None => base.to_string(),
+    };
+    if let Some(q) = query {
+        let params: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _))
+                    if ["password", "pass", "passwd", "token", "secret"]
+                        .contains(&k.to_ascii_lowercase().as_str()) =>
+                {
+                    format!("{k}=***")
+                }
+                _ => p.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
+}

@@ -98,7 +98,7 @@ impl Store {
         let u = url.trim();
         let db = if u.starts_with("postgres://") || u.starts_with("postgresql://") {
             let client = postgres::Client::connect(u, postgres::NoTls).map_err(|e| Error::Url {
-                url: redact(u),
+                url: mnp_core::util::redact_url(u),
                 reason: e.to_string(),
             })?;
             Db::Postgres(client, Default::default())
@@ -170,31 +170,5 @@ impl Store {
     /// Direct access to the connection (for crates that add their own queries).
     pub fn db(&mut self) -> &mut Db {
         &mut self.db
-    }
-}
-
-fn redact(url: &str) -> String {
-    // postgres://user:secret@host → postgres://user:***@host
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://mnp:s3cret@db/mnp"),
-            "postgres://mnp:***@db/mnp"
-        );
-        assert_eq!(super::redact("postgres://db/mnp"), "postgres://db/mnp");
     }
 }
