@@ -195,6 +195,20 @@ impl Row {
             }
         })
     }
+    /// Nullable UUID (stored as text on SQLite, `uuid` on PostgreSQL).
+    pub fn opt_uuid(&self, name: &str) -> Result<Option<uuid::Uuid>> {
+        self.opt_text(name)?
+            .map(|s| {
+                uuid::Uuid::parse_str(&s)
+                    .map_err(|e| Error::Schema(format!("{name}: bad uuid {s:?}: {e}")))
+            })
+            .transpose()
+    }
+    /// UUID (NULL is an error).
+    pub fn uuid(&self, name: &str) -> Result<uuid::Uuid> {
+        self.opt_uuid(name)?
+            .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
+    }
     /// Instant (NULL is an error).
     pub fn time(&self, name: &str) -> Result<DateTime<Utc>> {
         self.opt_time(name)?

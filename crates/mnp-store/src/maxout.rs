@@ -191,19 +191,6 @@ fn whole(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(0)
 }
 
-fn uuid(r: &Row, name: &str) -> Result<Uuid> {
-    let s = r.text(name)?;
-    Uuid::parse_str(&s).map_err(|e| Error::Schema(format!("{name}: bad uuid {s:?}: {e}")))
-}
-
-fn opt_uuid(r: &Row, name: &str) -> Result<Option<Uuid>> {
-    r.opt_text(name)?
-        .map(|s| {
-            Uuid::parse_str(&s).map_err(|e| Error::Schema(format!("{name}: bad uuid {s:?}: {e}")))
-        })
-        .transpose()
-}
-
 fn real(r: &Row, name: &str) -> Result<f64> {
     r.opt_real(name)?
         .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
@@ -213,8 +200,8 @@ const MAXOUT_COLS: &str = r#""maxoutEventId", "internalCircuitId", "circuitRef",
 
 fn maxout_of(r: &Row) -> Result<StoredMaxout> {
     Ok(StoredMaxout {
-        maxout_event_id: uuid(r, "maxoutEventId")?,
-        internal_circuit_id: uuid(r, "internalCircuitId")?,
+        maxout_event_id: r.uuid("maxoutEventId")?,
+        internal_circuit_id: r.uuid("internalCircuitId")?,
         circuit_ref: r.text("circuitRef")?,
         customer_id: r.opt_text("customerId")?,
         started_at: r.time("startedAt")?,
@@ -247,7 +234,7 @@ fn mail_of(r: &Row) -> Result<OutboxMail> {
     Ok(OutboxMail {
         outbox_id: r.int("outboxId")?,
         dedupe_key: r.text("dedupeKey")?,
-        maxout_event_id: opt_uuid(r, "maxoutEventId")?,
+        maxout_event_id: r.opt_uuid("maxoutEventId")?,
         kind: r.text("kind")?,
         to: addrs(&r.text("toAddrs")?),
         cc: addrs(&r.text("ccAddrs")?),
@@ -445,7 +432,7 @@ impl Store {
             .map(|r| {
                 let d = r.text("day")?;
                 Ok(StoredDailyPeak {
-                    internal_circuit_id: uuid(r, "internalCircuitId")?,
+                    internal_circuit_id: r.uuid("internalCircuitId")?,
                     day: NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                         .map_err(|e| Error::Schema(format!("day: bad date {d:?}: {e}")))?,
                     peak_percent: real(r, "peakPercent")?,

@@ -160,6 +160,17 @@ pub struct ForecastEvent {
     pub sequence: Option<i64>,
 }
 
+impl ForecastEvent {
+    /// (circuit, begin, end) when the event has a matched circuit and a window.
+    pub fn span(&self) -> Option<(Uuid, DateTime<Utc>, DateTime<Utc>)> {
+        Some((
+            self.internal_circuit_id?,
+            self.begin_window?,
+            self.end_window?,
+        ))
+    }
+}
+
 /// Filters for [`Store::forecast_events`].
 #[derive(Debug, Clone, Default)]
 pub struct ForecastFilter {
@@ -181,14 +192,9 @@ pub struct ForecastFilter {
     pub maintenance_key: Option<i64>,
 }
 
-fn uuid_of(s: Option<String>) -> Result<Option<Uuid>> {
-    s.map(|s| Uuid::parse_str(&s).map_err(|e| Error::Schema(format!("bad uuid {s:?}: {e}"))))
-        .transpose()
-}
-
 fn circuit_of(r: &Row) -> Result<Circuit> {
     Ok(Circuit {
-        internal_circuit_id: uuid_of(Some(r.text("internalCircuitId")?))?.unwrap_or_default(),
+        internal_circuit_id: r.uuid("internalCircuitId")?,
         vendor_circuit_id: r.text("vendorCircuitId")?,
         vendor_id: r.text("vendorId")?,
         customer_id: r.opt_text("customerId")?,
@@ -232,8 +238,7 @@ fn maintenance_of(r: &Row) -> Result<StoredMaintenance> {
 
 pub(crate) fn event_of(r: &Row) -> Result<ForecastEvent> {
     Ok(ForecastEvent {
-        maint_forecast_event_id: uuid_of(Some(r.text("maintForecastEventId")?))?
-            .unwrap_or_default(),
+        maint_forecast_event_id: r.uuid("maintForecastEventId")?,
         maintenance_key: r.int("maintenanceKey")?,
         revision: r.int("revision")?,
         current: r.bool("current")?,
@@ -246,7 +251,7 @@ pub(crate) fn event_of(r: &Row) -> Result<ForecastEvent> {
         impact_duration: r.opt_int("impactDuration")?,
         impact: r.opt_text("impact")?,
         parsed_vendor_circuit_id: r.opt_text("parsedVendorCircuitId")?,
-        internal_circuit_id: uuid_of(r.opt_text("internalCircuitId")?)?,
+        internal_circuit_id: r.opt_uuid("internalCircuitId")?,
         status: r.text("status")?,
         sequence: r.opt_int("sequence")?,
     })
@@ -361,11 +366,9 @@ impl Store {
                 c.description.as_str().into(),
             ],
         )?;
-        let id = rows
-            .first()
+        rows.first()
             .ok_or_else(|| Error::Schema("upsert returned no row".into()))?
-            .text("internalCircuitId")?;
-        uuid_of(Some(id)).map(|u| u.unwrap_or_default())
+            .uuid("internalCircuitId")
     }
 
     /// Find a circuit by vendor scope and carrier id (normalised).
@@ -601,6 +604,12 @@ impl Store {
                 now.into(),
             ],
         )?;
+        // Outages under the old windows and under the new ones are judged
+        // differently now (a window added, moved or cancelled): the next SLA
+        // evaluation re-evaluates their periods.
+        let mut spans = self.current_spans(key)?;
+        spans.extend(events.iter().filter_map(ForecastEvent::span));
+        self.reopen_outages_under(&spans)?;
         self.db().execute(
             r#"UPDATE "MaintForecastEvent" SET "current" = $1 WHERE "maintenanceKey" = $2"#,
             &[Value::Bool(false), Value::Int(key)],
@@ -633,6 +642,56 @@ impl Store {
         Ok((key, revision))
     }
 
+    /// (circuit, begin, end) of the current events of a maintenance that
+    /// have a matched circuit and a window.
+    fn current_spans(&mut self, key: i64) -> Result<Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>> {
+        let rows = self.db().query(
+            r#"SELECT "internalCircuitId", "beginWindow", "endWindow" FROM "MaintForecastEvent"
+               WHERE "maintenanceKey" = $1 AND "current" = $2 AND "internalCircuitId" IS NOT NULL
+               AND "beginWindow" IS NOT NULL AND "endWindow" IS NOT NULL"#,
+            &[Value::Int(key), Value::Bool(true)],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.uuid("internalCircuitId")?,
+                    r.time("beginWindow")?,
+                    r.time("endWindow")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Mark evaluated outages of these circuits that overlap these windows
+    /// unevaluated again; returns how many changed.
+    fn reopen_outages_under(
+        &mut self,
+        spans: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
+    ) -> Result<u64> {
+        let mut n = 0;
+        for (circuit, begin, end) in spans {
+            n += self.db().execute(
+                r#"UPDATE "CircuitOutageEvent" SET "evaluated" = $1
+                   WHERE "internalCircuitId" = $2 AND "evaluated" = $3
+                   AND "beginOutage" < $4 AND ("endOutage" IS NULL OR "endOutage" > $5)"#,
+                &[
+                    Value::Bool(false),
+                    (*circuit).into(),
+                    Value::Bool(true),
+                    (*end).into(),
+                    (*begin).into(),
+                ],
+            )?;
+        }
+        if n > 0 {
+            tracing::info!(
+                outages = n,
+                "forecast changed under evaluated outages: they will be re-evaluated"
+            );
+        }
+        Ok(n)
+    }
+
     /// Change only the status of a stored maintenance and its current
     /// events (a cancellation or completion that repeats no window).
     pub fn set_maintenance_status(
@@ -641,6 +700,8 @@ impl Store {
         status: Status,
         notification_id: i64,
     ) -> Result<()> {
+        let spans = self.current_spans(key)?;
+        self.reopen_outages_under(&spans)?;
         self.db().execute(
             r#"UPDATE "Maintenance" SET "status" = $1, "lastNotificationId" = $2, "updatedAt" = $3 WHERE "maintenanceKey" = $4"#,
             &[status.as_str().into(), Value::Int(notification_id), Utc::now().into(), Value::Int(key)],

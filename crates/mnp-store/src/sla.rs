@@ -172,15 +172,10 @@ fn whole(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(0)
 }
 
-fn uuid(r: &Row, name: &str) -> Result<Uuid> {
-    let s = r.text(name)?;
-    Uuid::parse_str(&s).map_err(|e| Error::Schema(format!("{name}: bad uuid {s:?}: {e}")))
-}
-
 fn outage_of(r: &Row) -> Result<StoredOutage> {
     Ok(StoredOutage {
-        outage_event_id: uuid(r, "outageEventId")?,
-        internal_circuit_id: uuid(r, "internalCircuitId")?,
+        outage_event_id: r.uuid("outageEventId")?,
+        internal_circuit_id: r.uuid("internalCircuitId")?,
         begin: r.time("beginOutage")?,
         end: r.opt_time("endOutage")?,
         duration_seconds: r.opt_int("durationSeconds")?,
@@ -329,7 +324,7 @@ impl Store {
                 Ok(PortMapping {
                     device: r.text("device")?,
                     port: r.text("port")?,
-                    internal_circuit_id: uuid(r, "internalCircuitId")?,
+                    internal_circuit_id: r.uuid("internalCircuitId")?,
                 })
             })
             .collect()
@@ -379,7 +374,7 @@ impl Store {
             members
                 .entry(r.text("protectionGroupId")?)
                 .or_default()
-                .push(uuid(&r, "internalCircuitId")?);
+                .push(r.uuid("internalCircuitId")?);
         }
         self.db()
             .query(
@@ -742,7 +737,7 @@ impl Store {
             r#"SELECT "internalCircuitId", {MEASUREMENT_COLS} FROM "SlaPerformanceMeasurement" WHERE "periodStart" >= $1 AND "periodStart" < $2 ORDER BY "internalCircuitId", "periodStart""#
         );
         for r in self.db().query(&sql, &[from.into(), to.into()])? {
-            let subject = Subject::Circuit(uuid(&r, "internalCircuitId")?);
+            let subject = Subject::Circuit(r.uuid("internalCircuitId")?);
             out.push(measurement_of(&r, subject)?);
         }
         let sql = format!(

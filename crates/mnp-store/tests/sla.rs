@@ -507,3 +507,141 @@ fn measurements_upsert_keeps_identical_rows_untouched() {
         );
     }
 }
+
+/// A forecast that arrives, moves or is cancelled after an SLA evaluation
+/// changes how the outages under its windows count: those outages become
+/// unevaluated, so the next batch evaluation redoes their periods.
+#[test]
+fn forecast_changes_reopen_the_outages_under_their_windows() {
+    for (db, mut s) in stores("reopen") {
+        let a = circuit(&mut s, "IC-1");
+        let b = circuit(&mut s, "IC-2");
+        // a: one outage on Oct 3 (02:00–03:00), one on Oct 20; b: Oct 3.
+        for o in [
+            outage(a, "2026-10-03T02:00:00Z", Some("2026-10-03T03:00:00Z")),
+            outage(a, "2026-10-20T10:00:00Z", Some("2026-10-20T10:30:00Z")),
+            outage(b, "2026-10-03T02:00:00Z", Some("2026-10-03T03:00:00Z")),
+        ] {
+            s.record_outage(&o).unwrap();
+        }
+        let evaluated_all = |s: &mut Store| {
+            let ids: Vec<Uuid> = s
+                .unevaluated_outages()
+                .unwrap()
+                .iter()
+                .map(|o| o.outage_event_id)
+                .collect();
+            s.mark_outages_evaluated(&ids).unwrap();
+        };
+        let pending = |s: &mut Store| {
+            let mut v: Vec<(Uuid, String)> = s
+                .unevaluated_outages()
+                .unwrap()
+                .iter()
+                .map(|o| (o.internal_circuit_id, o.begin.to_rfc3339()))
+                .collect();
+            v.sort();
+            v
+        };
+        evaluated_all(&mut s);
+        assert!(pending(&mut s).is_empty(), "{db}");
+
+        let nid = s
+            .insert_notification(&mnp_store::NewNotification {
+                helpdesk_ticket_id: None,
+                message_id: None,
+                sha256: "late".into(),
+                sender: "noc@fiberprovider.com".into(),
+                subject: "PW".into(),
+                received_at: t("2026-11-02T00:00:00Z"),
+                source: "test".into(),
+                raw: b"x".to_vec(),
+            })
+            .unwrap();
+        let m: Maintenance = serde_json::from_value(serde_json::json!({
+            "provider": "fiberprovider", "account": "", "maintenanceId": "PW9", "status": "CONFIRMED",
+            "beginWindow": "2026-10-03T00:00:00Z", "endWindow": "2026-10-03T04:00:00Z",
+            "impactSeconds": null, "circuits": [], "stamp": null, "sequence": null,
+            "summary": "", "organizer": "", "uid": ""
+        }))
+        .unwrap();
+        let ev = |b: &str, e: &str| ForecastEvent {
+            maint_forecast_event_id: Uuid::new_v4(),
+            maintenance_key: 0,
+            revision: 0,
+            current: true,
+            notification_id: nid,
+            notification_helpdesk_ticket_id: None,
+            vendor_id: "fiberprovider".into(),
+            vendor_maintenance_id: "PW9".into(),
+            begin_window: Some(t(b)),
+            end_window: Some(t(e)),
+            impact_duration: None,
+            impact: Some("OUTAGE".into()),
+            parsed_vendor_circuit_id: Some("IC-1".into()),
+            internal_circuit_id: Some(a),
+            status: "CONFIRMED".into(),
+            sequence: None,
+        };
+
+        // The late notice covers a's Oct 3 outage only (not a's Oct 20 one,
+        // not b's outage at the same time).
+        let (key, _) = s
+            .record_revision(
+                "fiberprovider",
+                nid,
+                std::slice::from_ref(&m),
+                &[ev("2026-10-03T00:00:00Z", "2026-10-03T04:00:00Z")],
+            )
+            .unwrap();
+        assert_eq!(
+            pending(&mut s),
+            vec![(a, "2026-10-03T02:00:00+00:00".to_string())],
+            "{db}"
+        );
+
+        // Moved to Oct 20: both of a's outages are judged anew (the old
+        // window no longer excludes Oct 3; the new one covers Oct 20).
+        evaluated_all(&mut s);
+        s.record_revision(
+            "fiberprovider",
+            nid,
+            std::slice::from_ref(&m),
+            &[ev("2026-10-20T09:00:00Z", "2026-10-20T12:00:00Z")],
+        )
+        .unwrap();
+        let mut both = vec![
+            (a, "2026-10-03T02:00:00+00:00".to_string()),
+            (a, "2026-10-20T10:00:00+00:00".to_string()),
+        ];
+        both.sort();
+        assert_eq!(pending(&mut s), both, "{db}");
+
+        // Cancelled without a window: the Oct 20 outage counts again.
+        evaluated_all(&mut s);
+        s.set_maintenance_status(key, mnp_core::Status::Cancelled, nid)
+            .unwrap();
+        assert_eq!(
+            pending(&mut s),
+            vec![(a, "2026-10-20T10:00:00+00:00".to_string())],
+            "{db}"
+        );
+
+        // An outage still open under a window is reopened too.
+        evaluated_all(&mut s);
+        s.record_outage(&outage(b, "2026-10-25T08:00:00Z", None))
+            .unwrap();
+        evaluated_all(&mut s);
+        let mut evb = ev("2026-10-25T07:00:00Z", "2026-10-25T09:00:00Z");
+        evb.internal_circuit_id = Some(b);
+        let mut m2 = m.clone();
+        m2.maintenance_id = "PW10".into();
+        s.record_revision("fiberprovider", nid, &[m2], &[evb])
+            .unwrap();
+        assert_eq!(
+            pending(&mut s),
+            vec![(b, "2026-10-25T08:00:00+00:00".to_string())],
+            "{db}"
+        );
+    }
+}
