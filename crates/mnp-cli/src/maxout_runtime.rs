@@ -92,7 +92,8 @@ struct Watched {
 struct DayPeak {
     day: i64,
     percent: f64,
-    written: f64,
+    /// Rose since it was last written (the circuit is in `Runtime::dirty`).
+    dirty: bool,
 }
 
 const DAY_MS: i64 = 86_400_000;
@@ -109,6 +110,8 @@ pub struct Runtime {
     from: Address,
     /// By [`CircuitIdx`]: the current day's peak.
     peaks: Vec<Option<DayPeak>>,
+    /// Circuits whose current day's peak rose since the last write.
+    dirty: Vec<usize>,
     /// Peaks of days a circuit has moved past, still to be written.
     done_peaks: Vec<(Uuid, i64, f64)>,
     /// By [`CircuitIdx`], only for counter telemetry (feeds the peaks; the
@@ -235,6 +238,7 @@ impl Runtime {
             opts,
             from,
             peaks: vec![None; n],
+            dirty: Vec::new(),
             done_peaks: Vec::new(),
             counters: Vec::new(),
             customers: HashMap::new(),
@@ -332,7 +336,15 @@ impl Runtime {
             return;
         };
         match slot {
-            Some(p) if p.day == day => p.percent = p.percent.max(pct),
+            Some(p) if p.day == day => {
+                if pct > p.percent {
+                    p.percent = pct;
+                    if !p.dirty {
+                        p.dirty = true;
+                        self.dirty.push(i);
+                    }
+                }
+            }
             Some(p) if day < p.day => {
                 // a late sample of an earlier day: written as it is (the
                 // store keeps the higher value)
@@ -342,8 +354,9 @@ impl Runtime {
                 }
             }
             _ => {
+                let was_dirty = slot.is_some_and(|p| p.dirty);
                 if let (Some(p), Some(w)) = (*slot, self.watched.get(i))
-                    && p.percent > p.written
+                    && p.dirty
                 {
                     self.done_peaks
                         .push((w.circuit.internal_circuit_id, p.day, p.percent));
@@ -351,8 +364,11 @@ impl Runtime {
                 *slot = Some(DayPeak {
                     day,
                     percent: pct,
-                    written: f64::NEG_INFINITY,
+                    dirty: true,
                 });
+                if !was_dirty {
+                    self.dirty.push(i);
+                }
             }
         }
     }
@@ -360,10 +376,24 @@ impl Runtime {
     /// Writes the kept events, the peaks that rose and the alert mails in
     /// one transaction. On error everything stays kept for the next call.
     pub fn persist(&mut self, s: &mut Store, now: DateTime<Utc>) -> anyhow::Result<()> {
-        if self.events.is_empty()
-            && self.done_peaks.is_empty()
-            && !self.peaks.iter().flatten().any(|p| p.percent > p.written)
-        {
+        self.persist_inner(s, now, true)
+    }
+
+    /// [`persist`](Self::persist) without the daily peaks: episodes and
+    /// mails must not wait, peaks are a daily aggregate that can be written
+    /// every few seconds (each one is a row per circuit).
+    pub fn persist_episodes(&mut self, s: &mut Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.persist_inner(s, now, false)
+    }
+
+    fn persist_inner(
+        &mut self,
+        s: &mut Store,
+        now: DateTime<Utc>,
+        with_peaks: bool,
+    ) -> anyhow::Result<()> {
+        let peaks = with_peaks && !(self.done_peaks.is_empty() && self.dirty.is_empty());
+        if self.events.is_empty() && !peaks {
             return Ok(());
         }
         let mut stats = self.stats;
@@ -377,12 +407,15 @@ impl Runtime {
                         reason: format!("{e:#}"),
                     })?;
             }
+            if !peaks {
+                return Ok(());
+            }
             for (c, day, p) in &self.done_peaks {
                 s.record_daily_peak(*c, day_of(*day), *p)?;
             }
-            for (w, p) in self.watched.iter().zip(&self.peaks) {
-                if let Some(p) = p
-                    && p.percent > p.written
+            for &i in &self.dirty {
+                if let (Some(Some(p)), Some(w)) = (self.peaks.get(i), self.watched.get(i))
+                    && p.dirty
                 {
                     s.record_daily_peak(w.circuit.internal_circuit_id, day_of(p.day), p.percent)?;
                 }
@@ -392,9 +425,13 @@ impl Runtime {
         match res {
             Ok(()) => {
                 self.stats = stats;
-                self.done_peaks.clear();
-                for p in self.peaks.iter_mut().flatten() {
-                    p.written = p.percent;
+                if peaks {
+                    self.done_peaks.clear();
+                    for i in std::mem::take(&mut self.dirty) {
+                        if let Some(Some(p)) = self.peaks.get_mut(i) {
+                            p.dirty = false;
+                        }
+                    }
                 }
                 for (id, t) in last_mail {
                     match t {
@@ -428,7 +465,8 @@ impl Runtime {
 
     /// Wall-clock housekeeping, every few seconds: commits waiting halves,
     /// reports stale circuits (their open episodes are written, never
-    /// resolved), and queues reminder mails that are due. Then persists.
+    /// resolved), and queues reminder mails that are due. Then writes the
+    /// episodes (not the peaks: [`persist`](Self::persist) does).
     pub fn tick(&mut self, s: &mut Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         self.engine.tick(now, &mut self.events);
         if self.opts.repeat.every.is_some() {
@@ -462,7 +500,7 @@ impl Runtime {
                 }
             }
         }
-        self.persist(s, now)
+        self.persist_episodes(s, now)
     }
 
     fn handle_event(

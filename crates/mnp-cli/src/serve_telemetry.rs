@@ -71,6 +71,9 @@ pub const DRAIN_MAX: usize = 50_000;
 /// How often the worker ticks and delivers mails.
 const TICK: Duration = Duration::from_secs(1);
 
+/// How often the worker writes the daily peaks (and at shutdown).
+const PEAKS_EVERY: Duration = Duration::from_secs(10);
+
 /// `mnp serve` options of the telemetry ingest.
 #[derive(Args, Debug, Clone)]
 pub struct TelemetryArgs {
@@ -315,6 +318,7 @@ struct Worker {
 impl Worker {
     fn run(mut self, rx: Receiver<Msg>) {
         let mut last_tick = Instant::now();
+        let mut last_peaks = Instant::now();
         let mut backlog: Vec<Vec<Reading>> = Vec::new();
         let mut stopping = false;
         while !stopping {
@@ -340,7 +344,10 @@ impl Worker {
             }
             if last_tick.elapsed() >= TICK || stopping {
                 last_tick = Instant::now();
-                self.housekeeping();
+                let peaks = last_peaks.elapsed() >= PEAKS_EVERY || stopping;
+                if self.housekeeping(peaks) && peaks {
+                    last_peaks = Instant::now();
+                }
             }
             if stopping && !backlog.is_empty() {
                 // the database never came back: what is left is lost
@@ -423,7 +430,7 @@ impl Worker {
             }
             n += v.len();
         }
-        let res = rt.persist(s, Utc::now());
+        let res = rt.persist_episodes(s, Utc::now());
         self.tel.release(n);
         self.tel
             .counters
@@ -437,21 +444,25 @@ impl Worker {
     }
 
     /// Tick (stale circuits, reminders), retry unwritten episodes, deliver mails.
-    fn housekeeping(&mut self) {
+    /// Returns false when the database could not be written.
+    fn housekeeping(&mut self, peaks: bool) -> bool {
         if self.rt.is_none() || self.store.is_none() {
             // retry the database even when nothing arrives
             if !self.ensure() {
-                return;
+                return false;
             }
         }
         let (Some(rt), Some(s)) = (self.rt.as_mut(), self.store.as_mut()) else {
-            return;
+            return false;
         };
         let now = Utc::now();
-        if let Err(e) = rt.tick(s, now) {
+        let res = rt
+            .tick(s, now)
+            .and_then(|()| if peaks { rt.persist(s, now) } else { Ok(()) });
+        if let Err(e) = res {
             self.store = None;
             self.fail(&format!("tick failed: {e:#}"));
-            return;
+            return false;
         }
         self.tel
             .counters
@@ -470,6 +481,7 @@ impl Worker {
             }
         }
         self.publish();
+        true
     }
 
     /// Copies the runtime's counts to the shared stats.
