@@ -99,6 +99,15 @@ pub(super) fn split_value(value: &str) -> Vec<String> {
     out
 }
 
+/// Whether `line` gives `token` as the notice's own reference
+/// (`Maintenance #: 123456789`): a number the carrier reuses is no circuit.
+fn labelled_as_id(line: &str, token: &str) -> bool {
+    super::ID_LABEL.as_ref().is_some_and(|re| {
+        re.captures_iter(line)
+            .any(|c| c.name("id").is_some_and(|m| m.as_str() == token))
+    })
+}
+
 /// Circuits from the inventory: single tokens and runs of two or three
 /// adjacent tokens (ids written with spaces).
 pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
@@ -117,6 +126,7 @@ pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
                 let joined = w.join(" ");
                 if let Some(id) = inv.lookup(&joined)
                     && !out.iter().any(|c| c.id == id)
+                    && !labelled_as_id(line, &joined)
                 {
                     out.push(FoundCircuit {
                         id: id.to_string(),
@@ -149,6 +159,43 @@ fn header_cols(cells: &[&str]) -> Vec<(usize, bool)> {
         }
     }
     out
+}
+
+/// Whether `line` could be a column header cell: short, no digits.
+fn header_like(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.len() <= 40 && !t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A table flattened to one cell per line (header cells, then as many value
+/// cells) turned back into two tab-separated rows, when one header cell
+/// names a circuit column. `lines[start..]` is tried; returns the rows and
+/// the number of lines they replace.
+pub(super) fn vertical_table(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let rest = lines.get(start..)?;
+    let run = rest.iter().take_while(|l| header_like(l)).count();
+    // the first value cells may look like header cells too ("ACME")
+    for n in (4..=run).rev() {
+        let heads: Vec<&str> = rest.iter().take(n).map(|l| l.trim()).collect();
+        if header_cols(&heads).iter().all(|(_, weak)| *weak) {
+            continue;
+        }
+        let values: Vec<&str> = rest
+            .iter()
+            .skip(n)
+            .take(n)
+            .take_while(|l| !l.trim().is_empty() && l.len() <= 60)
+            .map(|l| l.trim())
+            .collect();
+        if values.len() + 2 < n || !values.iter().any(|v| v.chars().any(|c| c.is_ascii_digit())) {
+            continue;
+        }
+        return Some((
+            format!("{}\n{}\n", heads.join("\t"), values.join("\t")),
+            n + values.len(),
+        ));
+    }
+    None
 }
 
 static DURATION: LazyLock<Option<Regex>> = LazyLock::new(|| {

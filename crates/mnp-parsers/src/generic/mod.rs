@@ -521,12 +521,18 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
 }
 
 /// The text with `Label` / `:` / `value` written on three lines (a
-/// two-column table flattened by a mail client) joined into `Label:\tvalue`.
+/// two-column table flattened by a mail client) joined into `Label:\tvalue`,
+/// and a circuit table flattened to one cell per line rebuilt as rows.
 fn tidy(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + 1);
     let mut i = 0;
     while let Some(line) = lines.get(i) {
+        if let Some((rows, n)) = circuits::vertical_table(&lines, i) {
+            out.push_str(&rows);
+            i += n;
+            continue;
+        }
         if let (Some(colon), Some(value)) = (lines.get(i + 1), lines.get(i + 2))
             && colon.trim() == ":"
             && !line.trim().is_empty()
