@@ -33,7 +33,7 @@ use mnp_maxout::telemetry::{
     CounterOutcome, CounterPair, Reading, UNKNOWN_LINK_FACTOR, json, line,
 };
 use mnp_maxout::units::{Seconds, parse_duration};
-use mnp_store::{Circuit, MaxoutFilter, Store};
+use mnp_store::{Circuit, MaxoutFilter};
 use uuid::Uuid;
 
 use crate::config::{self, GlobalOpts};
@@ -510,17 +510,6 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
 }
 
 // ---------------------------------------------------------------- outbox
-
-/// Writes every due mail into the outbox folder `dir`; see
-/// [`mailer::deliver`], which also sends over SMTP. Returns (written, failed).
-pub fn deliver(
-    s: &mut Store,
-    dir: &Path,
-    from: &Address,
-    now: DateTime<Utc>,
-) -> anyhow::Result<(usize, usize)> {
-    mailer::deliver(s, &Mailer::Outbox(dir.to_path_buf()), from, now)
-}
 
 fn safe_name(s: &str) -> String {
     s.chars()

@@ -30,7 +30,9 @@
 //!   arrival order. It drains what is queued (up to [`DRAIN_MAX`] samples),
 //!   runs it through the engine and writes episodes, peaks and alert mails
 //!   in one transaction per drained batch; every second it ticks (stale
-//!   circuits, reminders) and delivers due mails to the outbox folder.
+//!   circuits, reminders) and delivers due mails with [`crate::mailer`]
+//!   (outbox folder, or SMTP with `--smtp`; delivery runs on the worker, so
+//!   a slow mail server delays processing and the queue absorbs it).
 //!   A database that is down is retried; queued samples wait (and the queue
 //!   fills up, so clients get 429 rather than silent loss).
 //! * **Graceful shutdown drains the queue**: after the server stops
@@ -62,6 +64,7 @@ use mnp_store::Store;
 use serde_json::{Value, json};
 
 use crate::config::{self, GlobalOpts};
+use crate::mailer::Mailer;
 use crate::maxout_runtime::{Runtime, RuntimeOptions};
 use crate::serve::{ApiError, constant_time_eq};
 
@@ -83,9 +86,14 @@ pub struct TelemetryArgs {
     /// Largest telemetry body accepted, in bytes (larger: 413).
     #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
     max_telemetry_body: usize,
-    /// Folder alert mails are written to as `.eml` files.
+    /// Folder alert mails are written to as `.eml` files (without SMTP).
     #[arg(long, default_value = "outbox", value_name = "DIR")]
     outbox: PathBuf,
+    /// Send alert mails over SMTP: smtp://[user:pass@]host[:port], smtps://…,
+    /// or `off` for the folder [default: $MNP_SMTP_URL, else smtp_url in
+    /// mnp.toml, else the folder].
+    #[arg(long, value_name = "URL")]
+    smtp: Option<String>,
     /// Sender (NOC) address of alert mails.
     #[arg(long, default_value = "noc@mnp.example")]
     noc_email: String,
@@ -160,8 +168,10 @@ impl Telemetry {
         if args.telemetry_queue == 0 {
             anyhow::bail!("--telemetry-queue must be at least 1");
         }
-        // a bad sender address should stop the service now
+        // a bad sender address or SMTP URL should stop the service now
         mnp_maxout::alert::Address::parse(&args.noc_email).context("--noc-email")?;
+        let mailer = Mailer::resolve(args.smtp.as_deref(), &args.outbox, opts)?;
+        tracing::info!(mailer = %mailer, "alert mails {}", mailer.verb());
         let rt_opts = RuntimeOptions {
             threshold: args.threshold,
             repeat: RepeatPolicy {
@@ -185,7 +195,7 @@ impl Telemetry {
             tel: tel.clone(),
             opts: opts.clone(),
             rt_opts,
-            outbox: args.outbox.clone(),
+            mailer,
             store: None,
             rt: None,
         };
@@ -310,7 +320,7 @@ struct Worker {
     tel: Arc<Telemetry>,
     opts: GlobalOpts,
     rt_opts: RuntimeOptions,
-    outbox: PathBuf,
+    mailer: Mailer,
     store: Option<Store>,
     rt: Option<Runtime>,
 }
@@ -469,7 +479,7 @@ impl Worker {
             .bytes_per_circuit
             .store(rt.engine_bytes_per_circuit() as u64, Ordering::Relaxed);
         let from = rt.from().clone();
-        match crate::maxout_cmd::deliver(s, &self.outbox, &from, now) {
+        match crate::mailer::deliver(s, &self.mailer, &from, now) {
             Ok((written, failed)) => {
                 let c = &self.tel.counters;
                 c.mails_written.fetch_add(written as u64, Ordering::Relaxed);

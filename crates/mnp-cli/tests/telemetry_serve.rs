@@ -9,7 +9,10 @@
 //! * samples of one circuit are processed in arrival order (an episode
 //!   opens and resolves at exactly the instants worked out by hand);
 //! * `mnp simulate --target` → serve → episodes stored → alert mails in the
-//!   outbox folder, with the exact counts of the simulator's plan.
+//!   outbox folder, and through a real SMTP server process
+//!   (`scripts/test-servers/smtp.sh`, python3-aiosmtpd; `SKIPPED …` without
+//!   it unless `MNP_TEST_REQUIRE_SERVERS=1`), with the exact counts of the
+//!   simulator's plan.
 #![allow(clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -38,6 +41,7 @@ fn mnp() -> Command {
         "MNP_CONFIG",
         "MNP_SOURCES",
         "MNP_LOG",
+        "MNP_SMTP_URL",
     ] {
         c.env_remove(v);
     }
@@ -671,6 +675,7 @@ fn simulate_to_serve_stores_exact_episodes_and_mails() {
                     TOKEN,
                 ],
             );
+            eprintln!("{format}: {out}");
             // 16 circuits × 120 samples; JSON sends in and out separately
             let samples = if format == "json" { 3840 } else { 1920 };
             assert!(
@@ -705,6 +710,155 @@ fn simulate_to_serve_stores_exact_episodes_and_mails() {
                 assert!(e.alerted_at.is_some());
             }
             assert_eq!(emls(&dir.join(outbox)).len(), expected.opened, "{format}");
+        }
+    }
+}
+
+/// The test SMTP server of `scripts/test-servers/smtp.sh`; stopped on drop.
+struct Smtp {
+    dir: PathBuf,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl Smtp {
+    fn start(tag: &str) -> Option<Smtp> {
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-servers/smtp.sh");
+        let dir = tmpdir(&format!("{tag}-smtp"));
+        let o = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        if o.status.code() == Some(77) {
+            let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
+            assert!(
+                std::env::var("MNP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
+                "MNP_TEST_REQUIRE_SERVERS=1 but the SMTP server cannot start: {why}"
+            );
+            eprintln!("SKIPPED {tag}: {why}");
+            return None;
+        }
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let fact = |k: &str| {
+            out.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .unwrap_or_else(|| panic!("{k} missing: {out}"))
+                .to_string()
+        };
+        Some(Smtp {
+            port: fact("SMTP_PORT").parse().unwrap(),
+            maildir: PathBuf::from(fact("SMTP_MAILDIR")),
+            dir,
+        })
+    }
+
+    /// (envelope recipients, raw message) of every accepted message.
+    fn received(&self) -> Vec<(Vec<String>, String)> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| {
+                let env: Value =
+                    serde_json::from_slice(&std::fs::read(p.with_extension("json")).unwrap())
+                        .unwrap();
+                let rcpt = env["rcpt_tos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect();
+                (rcpt, std::fs::read_to_string(p).unwrap())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-servers/smtp.sh");
+        let _ = Command::new("bash")
+            .arg(script)
+            .arg("stop")
+            .arg(&self.dir)
+            .output();
+    }
+}
+
+#[test]
+fn simulate_to_serve_sends_exact_alert_mails_over_smtp() {
+    let Some(smtp) = Smtp::start("telemetry") else {
+        return;
+    };
+    let sim = Simulator::new(sim_config()).unwrap();
+    let expected = sim.expected(&Rule::default()).unwrap();
+    assert_eq!(
+        expected.opened, 8,
+        "see simulate_to_serve_stores_exact_episodes_and_mails"
+    );
+    let dir = tmpdir("smtp-e2e");
+    let db = sqlite(&dir);
+    init_db(&dir, &db);
+    add_sim_circuits(&db);
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let srv = Server::start(&dir, &db, &["--smtp", &url]);
+    let target = format!("http://{}", srv.addr);
+    let out = mnp_ok(
+        &dir,
+        &[
+            "simulate",
+            "--circuits",
+            "16",
+            "--duration",
+            "2h",
+            "--interval",
+            "60s",
+            "--seed",
+            "7",
+            "--target",
+            &target,
+            "--token",
+            TOKEN,
+        ],
+    );
+    assert!(out.starts_with("1920 sample(s) sent"), "{out}");
+    let st = srv.settle(8);
+    assert_eq!(st["mailsWritten"], 8, "{st}");
+    assert_eq!(st["mailsFailed"], 0, "{st}");
+    assert!(srv.stop().success());
+    assert!(!dir.join("outbox").exists(), "SMTP, not the folder");
+
+    let mut s = Store::open(&db).unwrap();
+    let eps = s.maxout_events(&MaxoutFilter::default()).unwrap();
+    assert_eq!(eps.len(), 8);
+    let got = smtp.received();
+    assert_eq!(got.len(), 8, "one mail per episode");
+    for (rcpt, raw) in &got {
+        let ep = eps
+            .iter()
+            .find(|e| raw.contains(&format!("X-Mnp-Maxout-Event: {}", e.maxout_event_id)))
+            .expect("the mail names a stored episode");
+        let cust = s
+            .customer(ep.customer_id.as_deref().unwrap())
+            .unwrap()
+            .unwrap();
+        // the customer in To, account manager and CX team in CC: all three
+        // are envelope recipients
+        for a in [
+            cust.contact_email.as_deref().unwrap(),
+            cust.account_manager_email.as_deref().unwrap(),
+            cust.cx_team_email.as_deref().unwrap(),
+        ] {
+            assert!(rcpt.iter().any(|r| r == a), "{a} not in {rcpt:?}");
         }
     }
 }
