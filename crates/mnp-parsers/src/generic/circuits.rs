@@ -174,12 +174,17 @@ fn header_like(line: &str) -> bool {
 pub(super) fn vertical_table(lines: &[&str], start: usize) -> Option<(String, usize)> {
     let rest = lines.get(start..)?;
     let run = rest.iter().take_while(|l| header_like(l)).count();
-    // the first value cells may look like header cells too ("ACME")
-    for n in (4..=run).rev() {
+    // the first value cells may look like header cells too ("ACME"): the
+    // split that leaves the fewest header cells without a value wins
+    let mut best: Option<(usize, Vec<&str>, Vec<&str>)> = None;
+    for n in 4..=run {
         let heads: Vec<&str> = rest.iter().take(n).map(|l| l.trim()).collect();
-        if header_cols(&heads).iter().all(|(_, weak)| *weak) {
+        let Some(col) = header_cols(&heads)
+            .into_iter()
+            .find_map(|(c, weak)| (!weak).then_some(c))
+        else {
             continue;
-        }
+        };
         let values: Vec<&str> = rest
             .iter()
             .skip(n)
@@ -187,15 +192,23 @@ pub(super) fn vertical_table(lines: &[&str], start: usize) -> Option<(String, us
             .take_while(|l| !l.trim().is_empty() && l.len() <= 60)
             .map(|l| l.trim())
             .collect();
-        if values.len() + 2 < n || !values.iter().any(|v| v.chars().any(|c| c.is_ascii_digit())) {
+        let missing = n - values.len();
+        // the circuit column's value must look like an id
+        if missing > 2
+            || !values
+                .get(col)
+                .is_some_and(|v| v.chars().any(|c| c.is_ascii_digit()))
+            || best.as_ref().is_some_and(|(m, _, _)| *m < missing)
+        {
             continue;
         }
-        return Some((
-            format!("{}\n{}\n", heads.join("\t"), values.join("\t")),
-            n + values.len(),
-        ));
+        best = Some((missing, heads, values));
     }
-    None
+    let (_, heads, values) = best?;
+    Some((
+        format!("{}\n{}\n", heads.join("\t"), values.join("\t")),
+        heads.len() + values.len(),
+    ))
 }
 
 static DURATION: LazyLock<Option<Regex>> = LazyLock::new(|| {

@@ -770,6 +770,42 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     })
 }
 
+/// Decode untrusted bytes and run the generic parser on them (with a small
+/// inventory, so that path runs too), then check what comes out: every
+/// maintenance conformant, the confidence a number in 0..=1, evidence for
+/// every result, and parsing twice gives the same. Returns the violations
+/// (empty when all hold, or when the bytes are no mail or no maintenance).
+/// The `generic` fuzz target and a corpus test call this; it never panics.
+pub fn check_bytes(raw: &[u8]) -> Vec<String> {
+    let Ok(email) = Email::parse(raw) else {
+        return Vec::new();
+    };
+    let inv = Inventory::new(["IC-99999", "1234567-10987654", "123 456 789"]);
+    let opts = Options::default();
+    let Ok(r) = parse(&email, &inv, &opts) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = r
+        .maintenances
+        .iter()
+        .flat_map(|m| m.conformance())
+        .map(|v| format!("generic: {v}"))
+        .collect();
+    if !(0.0..=1.0).contains(&r.confidence) {
+        out.push(format!(
+            "generic: confidence {} outside 0..=1",
+            r.confidence
+        ));
+    }
+    if !r.maintenances.is_empty() && r.evidence.is_empty() {
+        out.push("generic: a result without evidence".into());
+    }
+    if parse(&email, &inv, &opts).ok().as_ref() != Some(&r) {
+        out.push("generic: parsing twice gave different results".into());
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,

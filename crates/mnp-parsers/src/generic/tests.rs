@@ -184,3 +184,207 @@ fn account_from_label_table_or_greeting() {
     );
     assert_eq!(ev.len(), 4);
 }
+
+/// Render `t` in the IANA zone `tz` with the zone's own abbreviation for
+/// that date (EST/EDT, CET/CEST, GMT/BST…), in style `k`. Numeric dates are
+/// written the way the zone's region writes them: month-first for US
+/// zones, day-first elsewhere (the parser's documented reading).
+fn render_tz(t: DateTime<Utc>, tz: chrono_tz::Tz, k: usize) -> String {
+    let local = t.with_timezone(&tz);
+    let us = tz.name().starts_with("America/");
+    let f = match k % 6 {
+        0 if us => "%m-%d-%Y %H:%M %Z",
+        0 => "%d.%m.%Y %H:%M %Z",
+        1 if us => "%m/%d/%Y %I:%M %p %Z",
+        1 => "%d/%m/%Y %H:%M %Z",
+        2 => "%H:%M %Z %d-%b-%Y",
+        3 => "%a, %d %b %Y %H:%M %Z",
+        4 => "%B %-d, %Y %H:%M hrs %Z",
+        _ => "%Y-%m-%d %H:%M (%Z)",
+    };
+    local.format(f).to_string()
+}
+
+proptest! {
+    /// A window written in a zone with daylight saving, with the zone's
+    /// abbreviation for that date, parses back to the same instants.
+    #[test]
+    fn dst_zone_renderings_round_trip(
+        begin_min in 0i64..(3 * 365 * 24 * 60),
+        len_min in 15i64..(30 * 60),
+        zi in 0usize..5,
+        k1 in 0usize..6,
+        k2 in 0usize..6,
+    ) {
+        let zones = [
+            chrono_tz::America::New_York,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::Europe::London,
+            chrono_tz::Asia::Tokyo,
+            chrono_tz::Australia::Sydney,
+        ];
+        let tz = zones[zi];
+        // whole minutes only: notices never give seconds
+        let b = utc(2024, 1, 1, 0, 0) + Duration::minutes(begin_min);
+        let e = b + Duration::minutes(len_min);
+        let text = format!(
+            "Maintenance window\nStart: {}\nEnd: {}\n",
+            render_tz(b, tz, k1),
+            render_tz(e, tz, k2)
+        );
+        let w = windows::pair(&windows::find_all(&text));
+        prop_assert_eq!(w.len(), 1, "{}", text);
+        prop_assert_eq!(w[0].window.begin(), b, "{}", text);
+        prop_assert_eq!(w[0].window.end(), e, "{}", text);
+        prop_assert!(w[0].zoned, "{}", text);
+    }
+
+    /// A same-day range ("12 Mar 2024 22:00 - 02:00 UTC") parses back,
+    /// crossing midnight when the end reads earlier than the begin.
+    #[test]
+    fn short_range_round_trips(
+        begin_min in 0i64..(3 * 365 * 24 * 60),
+        len_min in 15i64..(23 * 60),
+        zi in 0usize..3,
+    ) {
+        let zones = [(0, "UTC"), (1, "(GMT+1)"), (-7, "UTC-7")];
+        let (off, name) = zones[zi];
+        let b = utc(2024, 1, 1, 0, 0) + Duration::minutes(begin_min);
+        let e = b + Duration::minutes(len_min);
+        let lb = b.naive_utc() + Duration::hours(off);
+        let le = e.naive_utc() + Duration::hours(off);
+        let text = format!(
+            "Window: {} - {} {name}\n",
+            lb.format("%d %b %Y %H:%M"),
+            le.format("%H:%M")
+        );
+        let w = windows::pair(&windows::find_all(&text));
+        prop_assert_eq!(w.len(), 1, "{}", text);
+        prop_assert_eq!(w[0].window.begin(), b, "{}", text);
+        prop_assert_eq!(w[0].window.end(), e, "{}", text);
+    }
+
+    /// Mutated fixtures (bytes flipped, cut, repeated) never panic and never
+    /// give non-conformant output.
+    #[test]
+    fn mutated_fixtures_are_safe(
+        which in 0usize..1000,
+        at in 0usize..100_000,
+        byte in any::<u8>(),
+        cut in 0usize..100_000,
+    ) {
+        let files = fixtures();
+        prop_assume!(!files.is_empty());
+        let mut raw = files[which % files.len()].clone();
+        if !raw.is_empty() {
+            let i = at % raw.len();
+            raw[i] = byte;
+            let c = cut % raw.len();
+            let tail = raw[c..].to_vec();
+            raw.extend_from_slice(&tail);
+        }
+        let v = check_bytes(&raw);
+        prop_assert!(v.is_empty(), "{:?}", v);
+    }
+}
+
+/// The project's own fixtures (`corpus/*/*.eml`, rejects included).
+fn fixtures() -> Vec<Vec<u8>> {
+    static FILES: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "eml")
+                    && let Ok(b) = std::fs::read(&p)
+                {
+                    out.push(b);
+                }
+            }
+        }
+        out
+    });
+    FILES.clone()
+}
+
+#[test]
+fn every_fixture_passes_the_generic_check() {
+    let files = fixtures();
+    assert!(files.len() > 50, "only {} fixtures found", files.len());
+    for raw in &files {
+        let v = check_bytes(raw);
+        assert!(v.is_empty(), "{v:?}");
+    }
+}
+
+#[test]
+fn backup_dates_and_untranslated_local_lines_are_dropped() {
+    // the local line borrows the notice's only zone (UTC) and would give a
+    // second, wrong window; the backup date is no maintenance of its own
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Maintenance REF-4411\n\n\
+         Maintenance REF-4411\nLOKAL: 02 JUL 2021 19:00 - 03 JUL 2021 00:00\n\
+         UTC: 02 JUL 2021 10:00 - 02 JUL 2021 15:00\nBackup date\n\
+         09 JUL 2021 10:00 - 09 JUL 2021 15:00 UTC\nCircuit ID: QX-1\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances.len(), 1, "{r:?}");
+    let w = r.maintenances[0].window.unwrap();
+    assert_eq!(w.begin(), utc(2021, 7, 2, 10, 0));
+    assert_eq!(w.end(), utc(2021, 7, 2, 15, 0));
+}
+
+#[test]
+fn moved_window_keeps_the_new_date() {
+    // "Start <old> <new>": the second date on a labelled line replaces the first
+    let t = "Start\t2021-11-10 03:00:00 GMT 2021-12-08 03:00 GMT\n\
+             End\t2021-11-10 11:00:00 GMT 2021-12-08 11:00 GMT\n";
+    let w = windows::pair(&windows::find_all(t));
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].window.begin(), utc(2021, 12, 8, 3, 0));
+    assert_eq!(w[0].window.end(), utc(2021, 12, 8, 11, 0));
+}
+
+#[test]
+fn title_line_and_subject_label_fields() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Notice [Account: 000123]\n\n\
+         Maintenance End_\nDear Customer,\nThe maintenance is now over.\n\
+         Maintenance ID\t\t55501\nStart time\t\tAug 29, 2022 15:00 UTC\n\
+         End time\t\tAug 29, 2022 19:05 UTC\nService ID (SID)\t\tAB-001 AB-002\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    let x = &r.maintenances[0];
+    assert_eq!(x.status, Status::Completed);
+    assert_eq!(x.maintenance_id, "55501");
+    assert_eq!(x.account, "000123");
+    let ids: Vec<&str> = x
+        .circuits
+        .iter()
+        .map(|c| c.vendor_circuit_id.as_str())
+        .collect();
+    assert_eq!(ids, ["AB-001", "AB-002"]);
+}
+
+#[test]
+fn flattened_table_is_rebuilt() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Scheduled maintenance #: 77001\n\n\
+         Maintenance #: 77001\nStart: 2021-08-26 04:00 GMT\nEnd: 2021-08-26 10:00 GMT\n\
+         Customer Name\nCircuit ID\nBandwidth\nImpact Type\nContoso\n9-87654321\n10G\nOutage\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    let x = &r.maintenances[0];
+    assert_eq!(x.account, "Contoso");
+    assert_eq!(
+        x.circuits,
+        vec![CircuitImpact::new("9-87654321", Impact::Outage)]
+    );
+}

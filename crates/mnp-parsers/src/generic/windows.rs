@@ -231,7 +231,11 @@ fn resolve_zone(word: &str) -> Option<Zone> {
     if matches!(w.to_ascii_uppercase().as_str(), "AM" | "PM" | "TO" | "AND") {
         return None;
     }
-    tz::zone_by_name(w).or_else(|| tz::offset(&w.replace(' ', "")))
+    // an abbreviation first: "CET" is also an IANA zone name, but one with
+    // summer time, while a notice writing "CET" means UTC+1
+    tz::abbreviation(w)
+        .or_else(|| tz::zone_by_name(w))
+        .or_else(|| tz::offset(&w.replace(' ', "")))
 }
 
 /// The zone written right after position `end` of `line`.
@@ -391,6 +395,8 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
             let written = zone_after(rest)
                 .map(|(z, _)| z)
                 .or_else(|| zone_after(after_tail).map(|(z, _)| z))
+                // "22:00 CEST 12-Oct-2024": the zone between time and date
+                .or_else(|| zone_in(all.as_str()))
                 .or_else(|| first_zone_in(rest))
                 .or_else(|| zone_in(before))
                 .or_else(|| zone_in(prev_line));
