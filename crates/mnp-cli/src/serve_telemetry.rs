@@ -94,9 +94,10 @@ pub struct TelemetryArgs {
     /// mnp.toml, else the folder].
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
-    /// Sender (NOC) address of alert mails.
-    #[arg(long, default_value = "noc@mnp.example")]
-    noc_email: String,
+    /// Sender (NOC) address of alert mails [default: $MNP_MAIL_FROM, else
+    /// mail_from in mnp.toml, else noc@mnp.example].
+    #[arg(long, value_name = "ADDRESS")]
+    noc_email: Option<String>,
     /// Sender company shown in alert mails.
     #[arg(long, default_value = "mnp NOC")]
     company: String,
@@ -169,7 +170,8 @@ impl Telemetry {
             anyhow::bail!("--telemetry-queue must be at least 1");
         }
         // a bad sender address or SMTP URL should stop the service now
-        mnp_maxout::alert::Address::parse(&args.noc_email).context("--noc-email")?;
+        let noc_email = config::mail_from(opts, args.noc_email.as_deref())?;
+        mnp_maxout::alert::Address::parse(&noc_email).context("--noc-email")?;
         let mailer = Mailer::resolve(args.smtp.as_deref(), &args.outbox, opts)?;
         tracing::info!(mailer = %mailer, "alert mails {}", mailer.verb());
         let rt_opts = RuntimeOptions {
@@ -179,7 +181,7 @@ impl Telemetry {
                 resolved_mail: args.resolved_mail,
             },
             company: args.company.clone(),
-            noc_email: args.noc_email.clone(),
+            noc_email,
         };
         let (tx, rx) = mpsc::channel();
         let tel = Arc::new(Telemetry {
