@@ -10,7 +10,8 @@
 //!
 //! All writes need the bearer token (`Authorization: Bearer T`; Telegraf's
 //! InfluxDB v2 output sends `Token T`, also accepted). A body over
-//! `--max-telemetry-body` is 413.
+//! `--max-telemetry-body` is 413, before or after gzip decompression
+//! (`Content-Encoding: gzip`, Telegraf's default, is accepted).
 //!
 //! Key decisions:
 //! * **Partial writes keep the good part**, like InfluxDB: every accepted
@@ -519,7 +520,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(
     token: Option<String>,
     max_body: usize,
 ) -> Router<S> {
-    let st = Arc::new(Http { tel, token });
+    let st = Arc::new(Http {
+        tel,
+        token,
+        max_body,
+    });
     Router::new()
         .route(
             "/api/v1/telemetry",
@@ -540,10 +545,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(
 struct Http {
     tel: Arc<Telemetry>,
     token: Option<String>,
+    /// Also the limit of a decompressed body.
+    max_body: usize,
 }
 
-/// Token check and body: 503 without a configured token, 401, 413, and
-/// 415 for a compressed body (not supported: send it plain).
+/// Token check and body: 503 without a configured token, 401, 413; a
+/// gzip body (Telegraf's default) is decompressed up to the same size
+/// limit (larger: 413, so a small bomb cannot fill memory); other
+/// encodings are 415.
 fn admit(
     st: &Http,
     headers: &HeaderMap,
@@ -578,21 +587,41 @@ fn admit(
         };
         ApiError::new(status, msg)
     })?;
-    if let Some(enc) = headers
+    let enc = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_ascii_lowercase())
-        .filter(|v| !v.is_empty() && v != "identity")
-    {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "content encoding {enc:?} not supported: send the body uncompressed (Telegraf: content_encoding = \"identity\")"
-            ),
-        ));
-    }
+        .unwrap_or_default();
+    let body = match enc.as_str() {
+        "" | "identity" => body,
+        "gzip" | "x-gzip" => gunzip(&body, st.max_body)?,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("content encoding {other:?} not supported: send gzip or identity"),
+            ));
+        }
+    };
     st.tel.counters.requests.fetch_add(1, Ordering::Relaxed);
     Ok(body)
+}
+
+/// Decompresses a gzip body of at most `max` bytes once decompressed.
+fn gunzip(body: &[u8], max: usize) -> Result<Bytes, ApiError> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(max));
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    flate2::read::MultiGzDecoder::new(body)
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad gzip body: {e}")))?;
+    if out.len() > max {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body too large once decompressed (limit {max} bytes)"),
+        ));
+    }
+    Ok(Bytes::from(out))
 }
 
 /// Queues the accepted readings and answers: all good → `ok` status;

@@ -4,8 +4,9 @@
 //!
 //! * each write endpoint accepts good input and names every rejected line
 //!   or element, while the good ones of the same request are processed;
-//! * 401 without / with a wrong token, 413 over the body limit, 415 for a
-//!   compressed body, 429 with `Retry-After` when the queue is full;
+//! * 401 without / with a wrong token, 413 over the body limit (also once
+//!   gunzipped), gzip bodies accepted, 415 for other encodings, 429 with
+//!   `Retry-After` when the queue is full;
 //! * samples of one circuit are processed in arrival order (an episode
 //!   opens and resolves at exactly the instants worked out by hand);
 //! * `mnp simulate --target` → serve → episodes stored → alert mails in the
@@ -467,25 +468,51 @@ fn endpoints_accept_good_samples_and_name_every_rejected_one() {
     );
     assert_eq!(ok.status, 204, "{}", ok.text());
 
-    // 413 over --max-telemetry-body 4096; 415 for gzip
+    // 413 over --max-telemetry-body 4096
     let big = vec![b'#'; 5000];
     let r = srv.post("/api/v1/write", &big);
     assert_eq!(r.status, 413, "{}", r.text());
+    // gzip (Telegraf's default) is decompressed: one more good line; a
+    // small body that decompresses past the limit is 413; brotli is 415
+    let gz = |b: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(b).unwrap();
+        e.finish().unwrap()
+    };
     let auth = format!("Bearer {TOKEN}");
+    let gzip = [
+        ("Authorization", auth.as_str()),
+        ("Content-Encoding", "gzip"),
+    ];
+    let body = format!("interface,circuit=C2 in_bps=6e8,out_bps=1e8 {}\n", ns(7));
     let r = http(
         &srv.addr,
         "POST",
         "/api/v1/write",
-        &[("Authorization", &auth), ("Content-Encoding", "gzip")],
-        b"\x1f\x8b",
+        &gzip,
+        &gz(body.as_bytes()),
+    );
+    assert_eq!(r.status, 204, "{}", r.text());
+    let bomb = gz(&big);
+    assert!(bomb.len() < 4096);
+    let r = http(&srv.addr, "POST", "/api/v1/write", &gzip, &bomb);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let r = http(&srv.addr, "POST", "/api/v1/write", &gzip, b"not gzip");
+    assert_eq!(r.status, 400, "{}", r.text());
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/api/v1/write",
+        &[("Authorization", &auth), ("Content-Encoding", "br")],
+        b"x",
     );
     assert_eq!(r.status, 415);
 
-    // accepted: 1 + 2 + 3 + 1 + 1 + 1 = 9; rejected: 1 + 1 + 2 = 4;
+    // accepted: 1 + 2 + 3 + 1 + 1 + 1 + 1 (gzip) = 10; rejected: 1 + 1 + 2 = 4;
     // unknown circuit: line 5 of the mixed body only
     let st = srv.settle(0);
-    assert_eq!(st["accepted"], 9, "{st}");
-    assert_eq!(st["processed"], 9, "{st}");
+    assert_eq!(st["accepted"], 10, "{st}");
+    assert_eq!(st["processed"], 10, "{st}");
     assert_eq!(st["rejected"], 4, "{st}");
     assert_eq!(st["unknownCircuits"], 1, "{st}");
     assert_eq!(st["circuits"], watched as u64, "{st}");
