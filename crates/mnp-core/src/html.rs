@@ -18,43 +18,50 @@ pub mod stream;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "tr",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "tbody",
-    "thead",
-    "tfoot",
-    "blockquote",
-    "pre",
-    "hr",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "center",
-    "dl",
-    "dt",
-    "dd",
-    "form",
-    "caption",
-    "address",
-    "body",
-    "html",
-    "title",
-    "font-block",
-];
-const SKIP: &[&str] = &["script", "style", "head", "noscript", "template"];
+/// Elements that start and end a line.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "tr"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "center"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "form"
+            | "caption"
+            | "address"
+            | "body"
+            | "html"
+            | "title"
+            | "font-block"
+    )
+}
+
+/// Elements whose content is not text.
+fn is_skipped(name: &str) -> bool {
+    matches!(name, "script" | "style" | "head" | "noscript" | "template")
+}
 
 /// Render an HTML document (or fragment) as text: one line per block or table
 /// row, table cells separated by `\t`, whitespace collapsed, blank lines removed.
@@ -94,14 +101,14 @@ impl TextSink {
 
 impl stream::Sink for TextSink {
     fn open(&mut self, name: &str) {
-        if self.skip > 0 || SKIP.contains(&name) {
+        if self.skip > 0 || is_skipped(name) {
             self.skip += 1;
             return;
         }
         match name {
             "br" => self.w.newline(),
             "td" | "th" => self.w.cell(),
-            n if BLOCKS.contains(&n) => self.w.newline(),
+            n if is_block(n) => self.w.newline(),
             _ => {}
         }
     }
@@ -112,7 +119,7 @@ impl stream::Sink for TextSink {
         }
         if name == "td" || name == "th" {
             self.w.in_cell = false;
-        } else if BLOCKS.contains(&name) {
+        } else if is_block(name) {
             self.w.newline();
         }
     }
@@ -227,14 +234,14 @@ pub fn doc_to_text(doc: &Html) -> String {
             Edge::Open(node) => match node.value() {
                 Node::Element(el) => {
                     let name = el.name();
-                    if skip > 0 || SKIP.contains(&name) {
+                    if skip > 0 || is_skipped(name) {
                         skip += 1;
                         continue;
                     }
                     match name {
                         "br" => w.newline(),
                         "td" | "th" => w.cell(),
-                        n if BLOCKS.contains(&n) => w.newline(),
+                        n if is_block(n) => w.newline(),
                         _ => {}
                     }
                 }
@@ -250,7 +257,7 @@ pub fn doc_to_text(doc: &Html) -> String {
                     let name = el.name();
                     if name == "td" || name == "th" {
                         w.in_cell = false;
-                    } else if BLOCKS.contains(&name) {
+                    } else if is_block(name) {
                         w.newline();
                     }
                 }

@@ -55,6 +55,7 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
         skip_lf: false,
         form: false,
         fresh: false,
+        ctx: Ctx::Body,
         pending_ws: String::new(),
     };
     let mut tok = Tokenizer {
@@ -241,13 +242,7 @@ impl Tokenizer<'_> {
             } else if after.starts_with("->") {
                 c + 2
             } else {
-                let a = after.find("-->").map(|p| c + p + 3);
-                let b = after.find("--!>").map(|p| c + p + 4);
-                match (a, b) {
-                    (Some(a), Some(b)) => a.min(b),
-                    (Some(x), None) | (None, Some(x)) => x,
-                    (None, None) => self.s.len(),
-                }
+                comment_end(after).map_or(self.s.len(), |e| c + e)
             };
             return Tok::Comment;
         }
@@ -423,13 +418,27 @@ impl Tokenizer<'_> {
     }
 }
 
+/// The end (just past `-->` or `--!>`) of a comment whose text starts `s`.
+fn comment_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let p = from + s.get(from..)?.find("--")?;
+        match (b.get(p + 2), b.get(p + 3)) {
+            (Some(b'>'), _) => return Some(p + 3),
+            (Some(b'!'), Some(b'>')) => return Some(p + 4),
+            _ => from = p + 1,
+        }
+    }
+}
+
 /// Append `seg` to `out` with newlines normalised (CR LF and CR become LF),
 /// character references decoded when `entities`, and NUL dropped (data) or
 /// replaced by U+FFFD (`raw`).
 fn push_text(out: &mut String, seg: &str, entities: bool, raw: bool) {
-    let special = |c: char| c == '\r' || c == '\0' || (entities && c == '&');
+    let special = |b: &u8| *b == b'\r' || *b == 0 || (entities && *b == b'&');
     let mut rest = seg;
-    while let Some(p) = rest.find(special) {
+    while let Some(p) = rest.as_bytes().iter().position(special) {
         out.push_str(rest.get(..p).unwrap_or(""));
         let tail = rest.get(p..).unwrap_or("");
         let mut chars = tail.chars();
@@ -546,6 +555,8 @@ struct Builder<'s, S: Sink> {
     form: bool,
     /// The innermost table has no caption, row or cell yet.
     fresh: bool,
+    /// The insertion context: the nearest table-related open element.
+    ctx: Ctx,
     /// Whitespace text of a fresh table: the tree keeps it in the table,
     /// after the blocks foster-parented before it, so it is sent when the
     /// table gets its first row (or ends).
@@ -561,6 +572,18 @@ enum Ctx {
     TableBody,
     Table,
     ColGroup,
+}
+
+fn table_ctx_of(name: &str) -> Option<Ctx> {
+    match name {
+        "td" | "th" => Some(Ctx::Cell),
+        "caption" => Some(Ctx::Caption),
+        "tr" => Some(Ctx::Row),
+        "tbody" | "thead" | "tfoot" => Some(Ctx::TableBody),
+        "table" => Some(Ctx::Table),
+        "colgroup" => Some(Ctx::ColGroup),
+        _ => None,
+    }
 }
 
 fn raw_kind_of(name: &str) -> Option<Raw> {
@@ -894,6 +917,9 @@ impl<S: Sink> Builder<'_, S> {
         self.sink.open(name);
         self.stack.push(self.names.len());
         self.names.push_str(name);
+        if let Some(c) = table_ctx_of(name) {
+            self.ctx = c;
+        }
         Ok(())
     }
     fn flush_ws(&mut self) {
@@ -918,7 +944,11 @@ impl<S: Sink> Builder<'_, S> {
                 }
                 self.sink.close(name);
             }
+            let recompute = self.names.get(start..).and_then(table_ctx_of).is_some();
             self.names.truncate(start);
+            if recompute {
+                self.ctx = self.compute_ctx();
+            }
         }
     }
     /// Pop until an element for which `f` holds has been popped.
@@ -962,6 +992,9 @@ impl<S: Sink> Builder<'_, S> {
         false
     }
     fn ctx(&self) -> Ctx {
+        self.ctx
+    }
+    fn compute_ctx(&self) -> Ctx {
         for i in (0..self.stack.len()).rev() {
             match self.name_at(i) {
                 "td" | "th" => return Ctx::Cell,

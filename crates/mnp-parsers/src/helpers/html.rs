@@ -412,6 +412,156 @@ impl mnp_core::html::stream::Sink for Reader {
     }
 }
 
+/// The text of every `name` element (all its text nodes joined as written)
+/// of every HTML body of the mail, in document order; e.g. the `h1` titles.
+/// (For `p`, whose extent depends on the document's quirks mode, which the
+/// stream does not model, the DOM is used.)
+pub fn email_element_texts(email: &Email, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for src in email.html_sources() {
+        let mut r = ElementTexts {
+            name,
+            open: Vec::new(),
+            texts: Vec::new(),
+        };
+        if name != "p" && mnp_core::html::stream::stream(src, &mut r).is_ok() {
+            out.extend(r.texts);
+        } else if let Ok(sel) = Selector::parse(name) {
+            let doc = mnp_core::html::parse(src);
+            out.extend(doc.select(&sel).map(|e| e.text().collect::<String>()));
+        }
+    }
+    out
+}
+
+struct ElementTexts<'n> {
+    name: &'n str,
+    /// Per open element: `Some(index into texts)` for a `name` element.
+    open: Vec<Option<usize>>,
+    texts: Vec<String>,
+}
+
+impl mnp_core::html::stream::Sink for ElementTexts<'_> {
+    fn open(&mut self, name: &str) {
+        if name == self.name {
+            self.open.push(Some(self.texts.len()));
+            self.texts.push(String::new());
+        } else {
+            self.open.push(None);
+        }
+    }
+    fn close(&mut self, _: &str) {
+        self.open.pop();
+    }
+    fn text(&mut self, text: &str) {
+        for i in self.open.iter().flatten() {
+            if let Some(t) = self.texts.get_mut(*i) {
+                t.push_str(text);
+            }
+        }
+    }
+}
+
+/// Every `<tr>` that has no `<tr>` inside it (a leaf row: the rows of
+/// nested layout tables are not) of every HTML body of the mail, in
+/// document order, each as its cells (`td`/`th` children), each cell as its
+/// text nodes in document order, as written. Rows without cells are kept.
+pub fn email_leaf_rows(email: &Email) -> Vec<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    for src in email.html_sources() {
+        let mut r = LeafRows::default();
+        if mnp_core::html::stream::stream(src, &mut r).is_ok() {
+            out.extend(
+                r.rows
+                    .into_iter()
+                    .filter_map(|(leaf, cells)| leaf.then_some(cells)),
+            );
+        } else if let Some(tr_sel) = TR.as_ref() {
+            let doc = mnp_core::html::parse(src);
+            for tr in doc.select(tr_sel) {
+                if tr.select(tr_sel).next().is_some() {
+                    continue;
+                }
+                out.push(
+                    tr.child_elements()
+                        .filter(|c| matches!(c.value().name(), "td" | "th"))
+                        .map(|c| c.text().map(str::to_string).collect())
+                        .collect(),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct LeafRows {
+    /// Every row in document order: still a leaf, its cells' text nodes.
+    rows: Vec<(bool, Vec<Vec<String>>)>,
+    /// Open elements: `Row(index)`, `Cell(row index or none)`, other.
+    open: Vec<LeafOpen>,
+    /// Open cells of any row: their text nodes.
+    cells: Vec<Vec<String>>,
+    in_text: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LeafOpen {
+    Row(usize),
+    Cell(Option<usize>),
+    Other,
+}
+
+impl mnp_core::html::stream::Sink for LeafRows {
+    fn open(&mut self, name: &str) {
+        self.in_text = false;
+        let kind = match name {
+            "tr" => {
+                for o in &self.open {
+                    if let LeafOpen::Row(i) = o
+                        && let Some(r) = self.rows.get_mut(*i)
+                    {
+                        r.0 = false;
+                    }
+                }
+                self.rows.push((true, Vec::new()));
+                LeafOpen::Row(self.rows.len() - 1)
+            }
+            "td" | "th" => {
+                self.cells.push(Vec::new());
+                match self.open.last() {
+                    Some(LeafOpen::Row(i)) => LeafOpen::Cell(Some(*i)),
+                    _ => LeafOpen::Cell(None),
+                }
+            }
+            _ => LeafOpen::Other,
+        };
+        self.open.push(kind);
+    }
+    fn close(&mut self, _: &str) {
+        self.in_text = false;
+        if let Some(LeafOpen::Cell(row)) = self.open.pop()
+            && let Some(nodes) = self.cells.pop()
+            && let Some(r) = row.and_then(|i| self.rows.get_mut(i))
+        {
+            r.1.push(nodes);
+        }
+    }
+    fn text(&mut self, text: &str) {
+        let new_node = !self.in_text;
+        self.in_text = true;
+        for c in &mut self.cells {
+            match c.last_mut() {
+                Some(last) if !new_node => last.push_str(text),
+                _ => c.push(text.to_string()),
+            }
+        }
+    }
+    fn comment(&mut self) {
+        self.in_text = false;
+    }
+}
+
 /// The value cell right after the first cell labelled `label`, searching
 /// the rows of `tables` in order. Label cells are compared without a
 /// trailing `:` and ASCII case-insensitively (`WMT` finds `WMT:` and
@@ -747,6 +897,40 @@ mod tests {
             }
         }
         assert!(checked > 1000, "{checked} checked, {declined} declined");
+    }
+
+    /// Element texts and leaf rows read from the stream equal the DOM's.
+    #[test]
+    fn element_texts_and_leaf_rows_equal_the_dom_on_the_corpus() {
+        let mut checked = 0;
+        for (name, src) in corpus_html() {
+            let d = doc(&src);
+            let raw = format!(
+                "From: a@b.example\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n{src}"
+            );
+            let Ok(email) = Email::parse(raw.as_bytes()) else {
+                continue;
+            };
+            for tag in ["h1", "p", "td", "b", "span"] {
+                let sel = Selector::parse(tag).unwrap();
+                let dom: Vec<String> = d.select(&sel).map(|e| e.text().collect()).collect();
+                assert_eq!(email_element_texts(&email, tag), dom, "{name} {tag}");
+            }
+            let tr = TR.as_ref().unwrap();
+            let dom: Vec<Vec<Vec<String>>> = d
+                .select(tr)
+                .filter(|t| t.select(tr).next().is_none())
+                .map(|t| {
+                    t.child_elements()
+                        .filter(|c| matches!(c.value().name(), "td" | "th"))
+                        .map(|c| c.text().map(str::to_string).collect())
+                        .collect()
+                })
+                .collect();
+            assert_eq!(email_leaf_rows(&email), dom, "{name}");
+            checked += 1;
+        }
+        assert!(checked > 50);
     }
 
     #[test]

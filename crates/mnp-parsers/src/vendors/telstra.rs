@@ -8,7 +8,6 @@ use mnp_core::{
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::{ElementRef, Node, Selector};
 
 use crate::helpers::words::{self, Rules};
 use crate::helpers::{dates, maint, tz};
@@ -74,7 +73,6 @@ static RANGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let dt = r"\d{1,2}[-/ ][A-Za-z]{3}[-/ ]\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:\(\s*[A-Za-z]{2,5}(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?\s*\)|[A-Za-z]{2,5})?";
     re(&format!(r"(?i)({dt})\s*(?:to|-|–)\s*({dt})"))
 });
-static SEL_TR: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
 
 /// A `Label: value` line (the colon is required, so `To:` does not match prose).
 fn field(text: &str, label: &str) -> Option<String> {
@@ -129,46 +127,23 @@ pub fn impact_of(header: &str, expected: &str) -> Impact {
 
 /// Separate text pieces of the value cell(s) of the row labelled `label`.
 fn row_values(email: &Email, label: &str) -> Vec<String> {
-    let Some(sel) = SEL_TR.as_ref() else {
-        return Vec::new();
-    };
     let label = label.to_ascii_lowercase();
-    for doc in email.html_docs() {
-        for tr in doc.select(sel) {
-            // rows of nested layout tables contain the whole notice: only leaf rows count
-            if tr.select(sel).next().is_some() {
-                continue;
-            }
-            let cells: Vec<ElementRef<'_>> = tr
-                .child_elements()
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .collect();
-            let Some((first, rest)) = cells.split_first() else {
-                continue;
-            };
-            if !first
-                .text()
-                .collect::<String>()
-                .to_ascii_lowercase()
-                .contains(&label)
-            {
-                continue;
-            }
-            let mut out = Vec::new();
-            for cell in rest {
-                for node in cell.descendants() {
-                    if let Node::Text(t) = node.value() {
-                        out.extend(
-                            t.split([',', ';', '\n'])
-                                .map(str::trim)
-                                .filter(|s| !s.is_empty())
-                                .map(String::from),
-                        );
-                    }
-                }
-            }
-            return out;
+    // rows of nested layout tables contain the whole notice: only leaf rows count
+    for cells in crate::helpers::html::email_leaf_rows(email) {
+        let Some((first, rest)) = cells.split_first() else {
+            continue;
+        };
+        if !first.concat().to_ascii_lowercase().contains(&label) {
+            continue;
         }
+        return rest
+            .iter()
+            .flatten()
+            .flat_map(|t| t.split([',', ';', '\n']))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
     }
     Vec::new()
 }

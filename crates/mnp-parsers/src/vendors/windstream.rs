@@ -7,7 +7,6 @@ use mnp_core::{
     VendorParser, Window,
 };
 use regex::Regex;
-use scraper::Selector;
 
 use crate::helpers::html::{self, CellText};
 use crate::helpers::words::{self, Rules};
@@ -74,20 +73,7 @@ const FORMATS: &[&str] = &[
 
 /// The `<h1>` titles of the HTML bodies.
 fn titles(email: &Email) -> String {
-    static H1: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("h1").ok());
-    let Some(sel) = H1.as_ref() else {
-        return String::new();
-    };
-    email
-        .html_docs()
-        .iter()
-        .flat_map(|d| {
-            d.select(sel)
-                .map(|h| h.text().collect::<String>())
-                .collect::<Vec<_>>()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    html::email_element_texts(email, "h1").join(" ")
 }
 
 /// Notice title and subject words, first match wins (a postponed notice
