@@ -167,6 +167,10 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // A PostgreSQL connection blocks on its own runtime when dropped, which
+    // panics inside ours: the last reference to the App (and its store
+    // connections) is dropped here, after the runtime is gone.
+    let keep = app.clone();
     let code = rt.block_on(serve(
         app,
         &args.listen,
@@ -178,6 +182,7 @@ pub fn run(args: ServeArgs, opts: &GlobalOpts, reg: Registry) -> anyhow::Result<
     telemetry.shutdown();
     // blocking jobs still running (a helpdesk call) get a moment to finish
     rt.shutdown_timeout(Duration::from_secs(10));
+    drop(keep);
     code
 }
 

@@ -889,3 +889,37 @@ fn simulate_to_serve_sends_exact_alert_mails_over_smtp() {
         }
     }
 }
+
+#[test]
+fn open_episodes_get_reminders_with_repeat() {
+    let dir = tmpdir("repeat");
+    let db = sqlite(&dir);
+    init_db(&dir, &db);
+    two_circuits(&db);
+    let srv = Server::start(&dir, &db, &["--repeat", "2s"]);
+    // three samples at 101 % open an episode that stays open (nothing below)
+    let body: String = (0..3)
+        .map(|m| format!("interface,circuit=C1 in_bps=1.01e9,out_bps=1e8 {}\n", ns(m)))
+        .collect();
+    assert_eq!(srv.post("/api/v1/write", body.as_bytes()).status, 204);
+    // the opened mail at once, a reminder two seconds after it (ticks are
+    // one second apart, so within 2–3 s)
+    let st = srv.settle(2);
+    assert_eq!(st["episodesOpened"], 1, "{st}");
+    assert_eq!(st["episodesResolved"], 0, "{st}");
+    assert!(srv.stop().success());
+    let kinds: Vec<String> = emls(&dir.join("outbox"))
+        .iter()
+        .map(|p| {
+            let raw = std::fs::read_to_string(p).unwrap();
+            raw.lines()
+                .find_map(|l| l.strip_prefix("X-Mnp-Alert-Kind: "))
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert!(kinds.len() >= 2, "{kinds:?}");
+    assert_eq!(kinds[0], "opened");
+    assert!(kinds[1..].iter().all(|k| k == "reminder"), "{kinds:?}");
+}
