@@ -669,7 +669,13 @@ fn simulate_to_serve_stores_exact_episodes_and_mails() {
     for (dir, db) in databases("simulate") {
         init_db(&dir, &db);
         add_sim_circuits(&db);
-        for (format, outbox) in [("lineprotocol", "outbox-lp"), ("json", "outbox-json")] {
+        // rates as line protocol, as JSON samples, and SNMP octet counters
+        // (32-bit ones wrap) as line protocol: the same episodes each time
+        for (format, outbox) in [
+            ("lineprotocol", "outbox-lp"),
+            ("json", "outbox-json"),
+            ("counters", "outbox-counters"),
+        ] {
             // a fresh start: no episodes yet
             {
                 let mut s = Store::open(&db).unwrap();
@@ -680,28 +686,28 @@ fn simulate_to_serve_stores_exact_episodes_and_mails() {
             // a queue smaller than two batches: the simulator gets 429s and resends
             let srv = Server::start(&dir, &db, &["--telemetry-queue", "300", "--outbox", outbox]);
             let target = format!("http://{}", srv.addr);
-            let out = mnp_ok(
-                &dir,
-                &[
-                    "simulate",
-                    "--circuits",
-                    "16",
-                    "--duration",
-                    "2h",
-                    "--interval",
-                    "60s",
-                    "--seed",
-                    "7",
-                    "--format",
-                    format,
-                    "--batch",
-                    "200",
-                    "--target",
-                    &target,
-                    "--token",
-                    TOKEN,
-                ],
-            );
+            let mut args = vec![
+                "simulate",
+                "--circuits",
+                "16",
+                "--duration",
+                "2h",
+                "--interval",
+                "60s",
+                "--seed",
+                "7",
+                "--batch",
+                "200",
+                "--target",
+                &target,
+                "--token",
+                TOKEN,
+            ];
+            match format {
+                "counters" => args.push("--counters"),
+                f => args.extend(["--format", f]),
+            }
+            let out = mnp_ok(&dir, &args);
             eprintln!("{format}: {out}");
             // 16 circuits × 120 samples; JSON sends in and out separately
             let samples = if format == "json" { 3840 } else { 1920 };
