@@ -52,6 +52,10 @@ struct FileConfig {
     smtp_url: Option<String>,
     #[serde(default)]
     mail_from: Option<String>,
+    /// Maxout rules inline: `[maxout.defaults]`, `[maxout.customers.ID]`,
+    /// `[maxout.circuits."ID"]` (see `mnp_maxout::engine::config`).
+    #[serde(default)]
+    maxout: Option<mnp_maxout::engine::RuleSet>,
 }
 
 fn load_file(opts: &GlobalOpts) -> anyhow::Result<(Option<PathBuf>, FileConfig)> {
@@ -186,4 +190,32 @@ pub fn registry(opts: &GlobalOpts) -> anyhow::Result<Registry> {
         }
     }
     Ok(reg)
+}
+
+/// Maxout rules: from `file` (`--rules`, the layout of
+/// `mnp_maxout::engine::config` at the top level), else the `[maxout]`
+/// tables of mnp.toml, else the defaults. Validated; errors name the file
+/// and the line or the override that broke a rule.
+pub fn maxout_rules(
+    opts: &GlobalOpts,
+    file: Option<&Path>,
+) -> anyhow::Result<mnp_maxout::engine::RuleSet> {
+    let (rules, from) = match file {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read maxout rules {}", p.display()))?;
+            let rules = toml::from_str(&text)
+                .with_context(|| format!("bad maxout rules {}", p.display()))?;
+            (rules, p.display().to_string())
+        }
+        None => {
+            let (path, cfg) = load_file(opts)?;
+            let from = path.map_or_else(|| "defaults".to_string(), |p| p.display().to_string());
+            (cfg.maxout.unwrap_or_default(), from)
+        }
+    };
+    rules
+        .validate()
+        .with_context(|| format!("bad maxout rules in {from}"))?;
+    Ok(rules)
 }

@@ -137,9 +137,14 @@ pub struct ReplayArgs {
     /// the folder [default: $MNP_SMTP_URL, else smtp_url in mnp.toml, else the folder].
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
-    /// Threshold, percent of the circuit's ceiling.
+    /// Threshold, percent of the circuit's ceiling (replaces the rules'
+    /// default; customer and circuit overrides still win).
     #[arg(long)]
     threshold: Option<f64>,
+    /// Maxout rules file (TOML: [defaults], [customers.ID], [circuits."ID"]);
+    /// default: the [maxout] tables of mnp.toml.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
     /// Also queue a mail when an episode resolves.
     #[arg(long)]
     resolved_mail: bool,
@@ -465,6 +470,7 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
     let mut rt = Runtime::load(
         &mut s,
         RuntimeOptions {
+            rules: config::maxout_rules(opts, args.rules.as_deref())?,
             threshold: args.threshold,
             repeat: RepeatPolicy {
                 every: None,

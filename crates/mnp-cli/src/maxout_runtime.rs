@@ -30,7 +30,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mnp_maxout::alert::{
     Address, AlertInput, AlertKind, Brand, Recipients, Renderer, RepeatPolicy, suggest_options,
 };
-use mnp_maxout::engine::{CircuitIdx, CircuitSpec, Engine, Episode, EpisodeEvent, Rule};
+use mnp_maxout::engine::{CircuitIdx, CircuitSpec, Engine, Episode, EpisodeEvent, RuleSet};
 use mnp_maxout::telemetry::{
     CircuitRef, CounterOutcome, CounterPair, Direction, Reading, UNKNOWN_LINK_FACTOR,
 };
@@ -40,7 +40,10 @@ use uuid::Uuid;
 /// How the runtime builds rules and mails.
 #[derive(Debug, Clone)]
 pub struct RuntimeOptions {
-    /// Threshold, percent of the ceiling (default: [`Rule::default`]).
+    /// Defaults and per-customer / per-circuit overrides.
+    pub rules: RuleSet,
+    /// Threshold, percent of the ceiling: replaces the defaults' threshold
+    /// (customer and circuit overrides still win).
     pub threshold: Option<f64>,
     /// Reminders and the resolved mail.
     pub repeat: RepeatPolicy,
@@ -53,6 +56,7 @@ pub struct RuntimeOptions {
 impl Default for RuntimeOptions {
     fn default() -> Self {
         RuntimeOptions {
+            rules: RuleSet::default(),
             threshold: None,
             repeat: RepeatPolicy {
                 every: None,
@@ -177,9 +181,9 @@ impl Runtime {
     /// Builds the engine from the store's inventory and port map and
     /// restores the open episodes.
     pub fn load(s: &mut Store, opts: RuntimeOptions) -> anyhow::Result<Runtime> {
-        let mut rule = Rule::default();
+        let mut rules = opts.rules.clone();
         if let Some(t) = opts.threshold {
-            rule.threshold_percent = t;
+            rules.defaults.threshold_percent = t;
         }
         let mut engine = Engine::new();
         let mut watched = Vec::new();
@@ -192,7 +196,10 @@ impl Runtime {
             if bps == 0 || engine.index_of(&c.vendor_circuit_id).is_some() {
                 continue;
             }
-            let mut spec = CircuitSpec::new(c.vendor_circuit_id.clone(), bps, rule.clone());
+            let rule = rules
+                .resolve(&c.vendor_circuit_id, c.customer_id.as_deref())
+                .with_context(|| format!("maxout rule of circuit {}", c.vendor_circuit_id))?;
+            let mut spec = CircuitSpec::new(c.vendor_circuit_id.clone(), bps, rule);
             spec.customer = c.customer_id.clone();
             spec.burst_bps = c.burst_bps.and_then(|b| u64::try_from(b).ok());
             let ceiling = spec.ceiling_bps() as f64;

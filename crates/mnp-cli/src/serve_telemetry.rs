@@ -102,9 +102,14 @@ pub struct TelemetryArgs {
     /// Sender company shown in alert mails.
     #[arg(long, default_value = "mnp NOC")]
     company: String,
-    /// Maxout threshold, percent of the circuit's ceiling (default 100).
+    /// Maxout threshold, percent of the circuit's ceiling (default 100;
+    /// replaces the rules' default, customer and circuit overrides still win).
     #[arg(long, value_name = "PERCENT")]
     threshold: Option<f64>,
+    /// Maxout rules file (TOML: [defaults], [customers.ID], [circuits."ID"]);
+    /// default: the [maxout] tables of mnp.toml.
+    #[arg(long = "maxout-rules", value_name = "FILE")]
+    rules: Option<std::path::PathBuf>,
     /// Remind the customer of an episode still open this long after the
     /// last mail (e.g. 4h); default never.
     #[arg(long, value_name = "DURATION")]
@@ -176,6 +181,7 @@ impl Telemetry {
         let mailer = Mailer::resolve(args.smtp.as_deref(), &args.outbox, opts)?;
         tracing::info!(mailer = %mailer, "alert mails {}", mailer.verb());
         let rt_opts = RuntimeOptions {
+            rules: crate::config::maxout_rules(opts, args.rules.as_deref())?,
             threshold: args.threshold,
             repeat: RepeatPolicy {
                 every: repeat,

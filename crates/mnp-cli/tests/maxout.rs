@@ -544,3 +544,155 @@ fn failed_outbox_writes_stay_queued_and_are_retried_with_backoff() {
         assert!(s.outbox(false).unwrap().is_empty());
     }
 }
+
+/// Per-customer and per-circuit thresholds from a rules file (or the
+/// `[maxout]` tables of mnp.toml): the circuit's override beats the
+/// customer's, the customer's beats the default; bad files name the line.
+#[test]
+fn customer_and_circuit_rules_decide_which_circuits_max_out() {
+    let dir = tmpdir("rules");
+    let db = format!("sqlite:{}", dir.join("mnp.db").display());
+    run(&dir, &db, &["db", "init"]);
+    run(&dir, &db, &["db", "seed"]);
+    {
+        let mut s = Store::open(&db).unwrap();
+        for (id, customer) in [
+            ("R-ACME-1", "acme-widgets"),
+            ("R-ACME-2", "acme-widgets"),
+            ("R-LAKE-1", "lakeside-isp"),
+        ] {
+            s.upsert_circuit(&Circuit {
+                internal_circuit_id: uuid::Uuid::new_v4(),
+                vendor_circuit_id: id.into(),
+                vendor_id: "fiberprovider".into(),
+                customer_id: Some(customer.into()),
+                provisioned_bps: Some(1_000_000_000),
+                burst_bps: None,
+                sla_id: None,
+                sla_epoch: None,
+                description: String::new(),
+            })
+            .unwrap();
+        }
+    }
+    // Five samples a minute apart: ACME-1 and LAKE-1 at 85 %, ACME-2 at 90 %.
+    let mut lp = String::new();
+    for i in 0..5i64 {
+        let ts = (1_767_261_600 + 60 * i) * 1_000_000_000; // 2026-01-01T10:00Z + i min
+        for (c, bps) in [
+            ("R-ACME-1", 850_000_000),
+            ("R-ACME-2", 900_000_000),
+            ("R-LAKE-1", 850_000_000),
+        ] {
+            lp.push_str(&format!(
+                "interface,circuit={c} in_bps={bps},out_bps=1000 {ts}\n"
+            ));
+        }
+    }
+    std::fs::write(dir.join("t.lp"), &lp).unwrap();
+    std::fs::write(
+        dir.join("rules.toml"),
+        "[customers.acme-widgets]\nthreshold_percent = 80\nresolve_below_percent = 70\n\n\
+         [circuits.\"R-ACME-2\"]\nthreshold_percent = 95\n",
+    )
+    .unwrap();
+    let opened = |db: &str| {
+        let mut s = Store::open(db).unwrap();
+        let mut v: Vec<String> = s
+            .maxout_events(&MaxoutFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|m| m.circuit_ref)
+            .collect();
+        v.sort();
+        v
+    };
+
+    // Default rule (100 %): nobody is over.
+    let out = run(&dir, &db, &["maxout", "replay", "--input", "t.lp"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 episode(s) opened"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The rules file: only ACME-1 (85 ≥ 80; ACME-2's own 95 wins over 80).
+    let db2 = format!("sqlite:{}", dir.join("rules.db").display());
+    run(&dir, &db2, &["db", "init"]);
+    run(&dir, &db2, &["db", "seed"]);
+    {
+        let mut from = Store::open(&db).unwrap();
+        let mut to = Store::open(&db2).unwrap();
+        for c in from.circuits().unwrap() {
+            to.upsert_circuit(&c).unwrap();
+        }
+    }
+    run(
+        &dir,
+        &db2,
+        &[
+            "maxout",
+            "replay",
+            "--input",
+            "t.lp",
+            "--rules",
+            "rules.toml",
+        ],
+    );
+    assert_eq!(opened(&db2), vec!["R-ACME-1".to_string()]);
+
+    // The same rules inline in mnp.toml.
+    let db3 = format!("sqlite:{}", dir.join("inline.db").display());
+    run(&dir, &db3, &["db", "init"]);
+    run(&dir, &db3, &["db", "seed"]);
+    {
+        let mut from = Store::open(&db).unwrap();
+        let mut to = Store::open(&db3).unwrap();
+        for c in from.circuits().unwrap() {
+            to.upsert_circuit(&c).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("mnp.toml"),
+        "[maxout.customers.acme-widgets]\nthreshold_percent = 80\nresolve_below_percent = 70\n",
+    )
+    .unwrap();
+    run(&dir, &db3, &["maxout", "replay", "--input", "t.lp"]);
+    // ACME-2 has no override here: 90 ≥ 80 opens it too.
+    assert_eq!(
+        opened(&db3),
+        vec!["R-ACME-1".to_string(), "R-ACME-2".to_string()]
+    );
+    std::fs::remove_file(dir.join("mnp.toml")).unwrap();
+
+    // Bad files: a wrong type names the line; an impossible rule names the override.
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[defaults]\nopen_samples = 3\nthreshold_percent = \"high\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("worse.toml"),
+        "[circuits.\"R-ACME-1\"]\nthreshold_percent = 60\nresolve_below_percent = 75\n",
+    )
+    .unwrap();
+    for (file, want) in [("bad.toml", "line 3"), ("worse.toml", "R-ACME-1")] {
+        let o = Command::new(env!("CARGO_BIN_EXE_mnp"))
+            .current_dir(&dir)
+            .env_remove("MNP_CONFIG")
+            .args([
+                "--database",
+                &db,
+                "maxout",
+                "replay",
+                "--input",
+                "t.lp",
+                "--rules",
+                file,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains(file) && e.contains(want), "{file}: {e}");
+    }
+}
