@@ -117,6 +117,7 @@ pub struct Email {
     text_cache: OnceCell<String>,
     html_text_cache: OnceCell<String>,
     html_cache: OnceCell<Vec<Html>>,
+    events_cache: OnceCell<Vec<Option<html::stream::Recording>>>,
 }
 
 impl Email {
@@ -212,6 +213,38 @@ impl Email {
             .get_or_init(|| self.html_sources().into_iter().map(html::parse).collect())
     }
 
+    /// The recorded HTML events ([`html::stream::Recording`]) of each of
+    /// [`Email::html_sources`], in the same order, recorded once and cached;
+    /// `None` for a document the stream declines (use the DOM for it).
+    pub fn html_events(&self) -> Vec<Option<&html::stream::Recording>> {
+        let mut v: Vec<Option<&html::stream::Recording>> =
+            self.own_html_events().iter().map(Option::as_ref).collect();
+        for f in &self.forwarded {
+            v.extend(f.html_events());
+        }
+        v
+    }
+
+    /// Recordings of this message's own HTML parts (those with text).
+    fn own_html_events(&self) -> &[Option<html::stream::Recording>] {
+        self.events_cache.get_or_init(|| {
+            self.parts
+                .iter()
+                .filter(|p| p.is_html())
+                .filter_map(|p| p.text.as_deref())
+                .map(|src| html::stream::Recording::record(src).ok())
+                .collect()
+        })
+    }
+
+    /// An HTML source rendered as text from its recording, else the DOM.
+    fn render(src: &str, rec: Option<&html::stream::Recording>) -> String {
+        match rec {
+            Some(r) => html::recording_to_text(r),
+            None => html::doc_to_text(&html::parse(src)),
+        }
+    }
+
     /// iCalendar texts from any part (body or attachment), then forwarded messages.
     pub fn calendars(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
@@ -247,13 +280,15 @@ impl Email {
                     out.push('\n');
                 }
             } else {
-                for p in self
+                let events = self.own_html_events();
+                let html_parts = self
                     .parts
                     .iter()
-                    .filter(|p| p.is_html() && !p.is_attachment)
-                {
-                    if let Some(src) = p.text.as_deref() {
-                        out.push_str(&html::to_text(src));
+                    .filter(|p| p.is_html())
+                    .filter_map(|p| Some((p.is_attachment, p.text.as_deref()?)));
+                for ((attachment, src), rec) in html_parts.zip(events) {
+                    if !attachment {
+                        out.push_str(&Self::render(src, rec.as_ref()));
                         out.push('\n');
                     }
                 }
@@ -273,8 +308,8 @@ impl Email {
         self.html_text_cache
             .get_or_init(|| {
                 let mut out = String::new();
-                for src in self.html_sources() {
-                    out.push_str(&html::to_text(src));
+                for (src, rec) in self.html_sources().into_iter().zip(self.html_events()) {
+                    out.push_str(&Self::render(src, rec));
                     out.push('\n');
                 }
                 out
@@ -379,6 +414,7 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
         text_cache: OnceCell::new(),
         html_text_cache: OnceCell::new(),
         html_cache: OnceCell::new(),
+        events_cache: OnceCell::new(),
     };
     walk(&parsed, limits, depth, &mut email)?;
     Ok(email)

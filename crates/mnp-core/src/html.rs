@@ -83,6 +83,14 @@ pub fn stream_to_text(html: &str) -> Option<String> {
     Some(sink.finish())
 }
 
+/// [`to_text`] of a document whose events were recorded
+/// ([`stream::Recording`]).
+pub fn recording_to_text(rec: &stream::Recording) -> String {
+    let mut sink = TextSink::default();
+    rec.replay(&mut sink);
+    sink.finish()
+}
+
 /// A [`stream::Sink`] that renders the events it is given exactly as
 /// [`doc_to_text`] renders a tree; feed it the events of a subtree (such as
 /// one table cell) to render just that part.
@@ -269,7 +277,8 @@ pub fn doc_to_text(doc: &Html) -> String {
 
 #[derive(Default)]
 struct Writer {
-    lines: Vec<String>,
+    /// Finished lines, joined by `\n` (no blank ones).
+    out: String,
     cur: String,
     /// cells opened on the current line
     cells: usize,
@@ -283,10 +292,12 @@ impl Writer {
             .cur
             .trim_matches(|c: char| c == ' ')
             .trim_end_matches('\t')
-            .to_string();
-        let line = line.trim_start_matches('\t');
+            .trim_start_matches('\t');
         if !line.trim().is_empty() {
-            self.lines.push(line.to_string());
+            if !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            self.out.push_str(line);
         }
         self.cur.clear();
         self.cells = 0;
@@ -330,7 +341,7 @@ impl Writer {
     }
     fn finish(mut self) -> String {
         self.newline();
-        self.lines.join("\n")
+        self.out
     }
 }
 

@@ -94,6 +94,77 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
     Ok(())
 }
 
+/// The events of one document, recorded once (one pass of the tokenizer)
+/// and replayed to any number of sinks: the text rendering and each table
+/// reading of a mail share one tokenization.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recording {
+    buf: String,
+    events: Vec<(EventKind, usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventKind {
+    Open,
+    Close,
+    Text,
+    Comment,
+}
+
+impl Recording {
+    /// Record the events of `html` ([`Unsupported`] as for [`stream`]).
+    pub fn record(html: &str) -> Result<Recording, Unsupported> {
+        let mut r = Recording {
+            buf: String::with_capacity(html.len() / 2),
+            events: Vec::with_capacity(html.len() / 16),
+        };
+        stream(html, &mut r)?;
+        Ok(r)
+    }
+
+    /// Send the recorded events to `sink`, in order.
+    pub fn replay(&self, sink: &mut impl Sink) {
+        for &(kind, a, b) in &self.events {
+            let s = self.buf.get(a..b).unwrap_or("");
+            match kind {
+                EventKind::Open => sink.open(s),
+                EventKind::Close => sink.close(s),
+                EventKind::Text => sink.text(s),
+                EventKind::Comment => sink.comment(),
+            }
+        }
+    }
+
+    fn push(&mut self, kind: EventKind, s: &str) {
+        let a = self.buf.len();
+        self.buf.push_str(s);
+        self.events.push((kind, a, self.buf.len()));
+    }
+}
+
+impl Sink for Recording {
+    fn open(&mut self, name: &str) {
+        self.push(EventKind::Open, name);
+    }
+    fn close(&mut self, name: &str) {
+        self.push(EventKind::Close, name);
+    }
+    fn text(&mut self, text: &str) {
+        // consecutive text is one node: keep it one event
+        if let Some((EventKind::Text, _, end)) = self.events.last_mut()
+            && *end == self.buf.len()
+        {
+            self.buf.push_str(text);
+            *end = self.buf.len();
+            return;
+        }
+        self.push(EventKind::Text, text);
+    }
+    fn comment(&mut self) {
+        self.push(EventKind::Comment, "");
+    }
+}
+
 // ---------------------------------------------------------------- tokenizer
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,18 +336,21 @@ impl Tokenizer<'_> {
     /// A tag whose name starts at `i`. A tag cut off by the end of input is
     /// dropped, like html5ever does.
     fn tag(&mut self, i: usize, end: bool) -> Tok {
-        let b = self.bytes();
+        let s = self.s;
+        let b = s.as_bytes();
         let mut j = i;
+        let mut nul = false;
         while let Some(&c) = b.get(j) {
             if is_ws(c) || c == b'/' || c == b'>' {
                 break;
             }
+            nul |= c == 0;
             j += 1;
         }
         self.name.clear();
-        self.name.push_str(self.s.get(i..j).unwrap_or(""));
+        self.name.push_str(s.get(i..j).unwrap_or(""));
         self.name.make_ascii_lowercase();
-        if self.name.contains('\0') {
+        if nul {
             self.name = self.name.replace('\0', "\u{fffd}");
         }
         match self.attributes(j) {
@@ -336,8 +410,7 @@ impl Tokenizer<'_> {
                 S::BeforeValue => match c {
                     _ if is_ws(c) => {}
                     b'"' | b'\'' => {
-                        let q = c as char;
-                        let p = self.rest(i + 1).find(q)?;
+                        let p = b.get(i + 1..)?.iter().position(|&x| x == c)?;
                         i += p + 1;
                         s = S::AfterQuoted;
                     }

@@ -197,8 +197,9 @@ pub fn email_tables(email: &Email, text: CellText) -> Vec<Table> {
     email
         .html_sources()
         .into_iter()
-        .flat_map(|src| match Reader::read(src, text) {
-            Some(r) => r.tables(),
+        .zip(email.html_events())
+        .flat_map(|(src, rec)| match rec {
+            Some(rec) => Reader::replay(rec, text).tables(),
             None => tables(&mnp_core::html::parse(src), text),
         })
         .collect()
@@ -209,8 +210,9 @@ pub fn email_rows(email: &Email, text: CellText) -> Vec<Vec<String>> {
     email
         .html_sources()
         .into_iter()
-        .flat_map(|src| match Reader::read(src, text) {
-            Some(r) => r.rows(),
+        .zip(email.html_events())
+        .flat_map(|(src, rec)| match rec {
+            Some(rec) => Reader::replay(rec, text).rows(),
             None => rows(&mnp_core::html::parse(src), text),
         })
         .collect()
@@ -222,8 +224,9 @@ pub fn email_runs(email: &Email, text: CellText) -> Vec<Table> {
     email
         .html_sources()
         .into_iter()
-        .flat_map(|src| match Reader::read(src, text) {
-            Some(r) => r.runs(),
+        .zip(email.html_events())
+        .flat_map(|(src, rec)| match rec {
+            Some(rec) => Reader::replay(rec, text).runs(),
             None => runs(&mnp_core::html::parse(src), text),
         })
         .collect()
@@ -264,7 +267,13 @@ struct CellAcc {
 }
 
 impl Reader {
+    #[cfg(test)]
     fn read(src: &str, mode: CellText) -> Option<Reader> {
+        let rec = mnp_core::html::stream::Recording::record(src).ok()?;
+        Some(Self::replay(&rec, mode))
+    }
+
+    fn replay(rec: &mnp_core::html::stream::Recording, mode: CellText) -> Reader {
         let mut r = Reader {
             mode,
             open: Vec::new(),
@@ -275,8 +284,8 @@ impl Reader {
             cells: Vec::new(),
             in_text: false,
         };
-        mnp_core::html::stream::stream(src, &mut r).ok()?;
-        Some(r)
+        rec.replay(&mut r);
+        r
     }
 
     fn tables(self) -> Vec<Table> {
@@ -418,13 +427,14 @@ impl mnp_core::html::stream::Sink for Reader {
 /// stream does not model, the DOM is used.)
 pub fn email_element_texts(email: &Email, name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for src in email.html_sources() {
+    for (src, rec) in email.html_sources().into_iter().zip(email.html_events()) {
         let mut r = ElementTexts {
             name,
             open: Vec::new(),
             texts: Vec::new(),
         };
-        if name != "p" && mnp_core::html::stream::stream(src, &mut r).is_ok() {
+        if let Some(rec) = rec.filter(|_| name != "p") {
+            rec.replay(&mut r);
             out.extend(r.texts);
         } else if let Ok(sel) = Selector::parse(name) {
             let doc = mnp_core::html::parse(src);
@@ -468,9 +478,10 @@ impl mnp_core::html::stream::Sink for ElementTexts<'_> {
 /// text nodes in document order, as written. Rows without cells are kept.
 pub fn email_leaf_rows(email: &Email) -> Vec<Vec<Vec<String>>> {
     let mut out = Vec::new();
-    for src in email.html_sources() {
+    for (src, rec) in email.html_sources().into_iter().zip(email.html_events()) {
         let mut r = LeafRows::default();
-        if mnp_core::html::stream::stream(src, &mut r).is_ok() {
+        if let Some(rec) = rec {
+            rec.replay(&mut r);
             out.extend(
                 r.rows
                     .into_iter()
