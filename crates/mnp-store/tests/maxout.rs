@@ -1,15 +1,10 @@
 //! The maxout queries (episodes, daily peaks, alert outbox), on SQLite
 //! always and on PostgreSQL when `MNP_TEST_POSTGRES_URL` names a server
 //! (each test gets a fresh database).
-#![allow(clippy::print_stderr)]
-
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mnp_store::{Backoff, Circuit, MaxoutFilter, MaxoutWrite, NewMail, Store, StoredMaxout};
 use uuid::Uuid;
-
-static N: AtomicUsize = AtomicUsize::new(0);
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -23,33 +18,10 @@ fn open(url: &str) -> Store {
 
 /// SQLite always; PostgreSQL when configured (a fresh database per call).
 fn stores(test: &str) -> Vec<(&'static str, Store)> {
-    let n = N.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!(
-        "mnp-store-maxout-{test}-{}-{n}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut v = vec![(
-        "sqlite",
-        open(&format!("sqlite:{}", dir.join("mnp.db").display())),
-    )];
-    match std::env::var("MNP_TEST_POSTGRES_URL") {
-        Ok(base) => {
-            let name = format!("mnp_store_maxout_{}_{n}", std::process::id());
-            let mut c = postgres::Client::connect(&base, postgres::NoTls)
-                .expect("MNP_TEST_POSTGRES_URL must be reachable");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (head, _) = base.rsplit_once('/').unwrap();
-            v.push(("postgres", open(&format!("{head}/{name}"))));
-        }
-        Err(_) => eprintln!(
-            "SKIPPED {test} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (scripts/test-servers/postgres.sh start DIR prints one)"
-        ),
-    }
-    v
+    mnp_testkit::databases("mnp-store-maxout", test)
+        .into_iter()
+        .map(|d| (d.backend, open(&d.url)))
+        .collect()
 }
 
 fn circuit(s: &mut Store, id: &str) -> Uuid {

@@ -1,8 +1,5 @@
 //! The outage and SLA queries, on SQLite always and on PostgreSQL when
 //! `MNP_TEST_POSTGRES_URL` names a server (each test gets a fresh database).
-#![allow(clippy::print_stderr)]
-
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mnp_core::Maintenance;
@@ -11,8 +8,6 @@ use mnp_store::{
     StoredMeasurement, StoredSla, Subject,
 };
 use uuid::Uuid;
-
-static N: AtomicUsize = AtomicUsize::new(0);
 
 fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -26,30 +21,10 @@ fn open(url: &str) -> Store {
 
 /// SQLite always; PostgreSQL when configured (a fresh database per call).
 fn stores(test: &str) -> Vec<(&'static str, Store)> {
-    let n = N.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("mnp-store-sla-{test}-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut v = vec![(
-        "sqlite",
-        open(&format!("sqlite:{}", dir.join("mnp.db").display())),
-    )];
-    match std::env::var("MNP_TEST_POSTGRES_URL") {
-        Ok(base) => {
-            let name = format!("mnp_store_sla_{}_{n}", std::process::id());
-            let mut c = postgres::Client::connect(&base, postgres::NoTls)
-                .expect("MNP_TEST_POSTGRES_URL must be reachable");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (head, _) = base.rsplit_once('/').unwrap();
-            v.push(("postgres", open(&format!("{head}/{name}"))));
-        }
-        Err(_) => eprintln!(
-            "SKIPPED {test} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (scripts/test-servers/postgres.sh start DIR prints one)"
-        ),
-    }
-    v
+    mnp_testkit::databases("mnp-store-sla", test)
+        .into_iter()
+        .map(|d| (d.backend, open(&d.url)))
+        .collect()
 }
 
 fn circuit(s: &mut Store, id: &str) -> Uuid {
