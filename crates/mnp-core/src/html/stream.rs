@@ -226,7 +226,7 @@ impl Tokenizer<'_> {
         let mut seg = start;
         let mut i = start;
         loop {
-            let Some(off) = self.rest(i).find('<') else {
+            let Some(off) = find_byte(self.bytes(), i, b'<') else {
                 self.push_data(seg, self.s.len());
                 self.pos = self.s.len();
                 break;
@@ -327,7 +327,7 @@ impl Tokenizer<'_> {
     }
 
     fn bogus_comment(&self, from: usize) -> usize {
-        match self.rest(from).find('>') {
+        match find_byte(self.bytes(), from, b'>') {
             Some(p) => from + p + 1,
             None => self.s.len(),
         }
@@ -470,7 +470,11 @@ impl Tokenizer<'_> {
         let b = self.bytes();
         let mut i = from;
         loop {
-            let p = i + self.rest(i).find("</")?;
+            let p = i + find_byte(b, i, b'<')?;
+            if b.get(p + 1) != Some(&b'/') {
+                i = p + 1;
+                continue;
+            }
             let n = p + 2;
             let candidate = b.get(n..n + name.len())?;
             if candidate.eq_ignore_ascii_case(name.as_bytes())
@@ -489,6 +493,13 @@ impl Tokenizer<'_> {
             push_text(&mut self.text, seg, true, false);
         }
     }
+}
+
+/// Offset (from `from`) of the first `byte` in `b[from..]`. A plain loop:
+/// between tags the distances are short, where `str::find` pays for its
+/// set-up on every call.
+fn find_byte(b: &[u8], from: usize, byte: u8) -> Option<usize> {
+    b.get(from..)?.iter().position(|&c| c == byte)
 }
 
 /// The end (just past `-->` or `--!>`) of a comment whose text starts `s`.
