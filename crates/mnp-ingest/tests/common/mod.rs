@@ -3,11 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mnp_store::Store;
-
-static N: AtomicUsize = AtomicUsize::new(0);
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -18,36 +15,21 @@ pub fn corpus(p: &str) -> Vec<u8> {
 }
 
 pub fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "mnp-ingest-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-ingest", tag)
 }
 
 /// A fresh PostgreSQL database URL, or None (with a printed skip note).
 pub fn fresh_postgres(test: &str) -> Option<String> {
-    let Ok(base) = std::env::var("MNP_TEST_POSTGRES_URL") else {
+    let Some(base) = mnp_testkit::postgres_base_url() else {
         eprintln!(
             "SKIPPED {test} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (.ci/run sets it)"
         );
         return None;
     };
-    let name = format!(
-        "mnp_test_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut c = postgres::Client::connect(&base, postgres::NoTls)
-        .expect("MNP_TEST_POSTGRES_URL must be reachable");
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let (head, _) = base.rsplit_once('/').unwrap();
-    Some(format!("{head}/{name}"))
+    Some(mnp_testkit::create_database(
+        &base,
+        &mnp_testkit::unique_name("mnp_test"),
+    ))
 }
 
 /// Every store the suite runs on: SQLite always, PostgreSQL when configured.
