@@ -26,10 +26,7 @@ Action and Reason: Crash test {i}.\r\n\r\nService ID: IC-{i:05}\r\nImpact: 1 x 3
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mnp-crash-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-crash", tag)
 }
 
 fn count_eml(dir: &Path) -> usize {
@@ -168,17 +165,12 @@ fn sqlite_survives_sigkill() {
 
 #[test]
 fn postgres_survives_sigkill() {
-    let Ok(base) = std::env::var("MNP_TEST_POSTGRES_URL") else {
+    let Some(base) = mnp_testkit::postgres_base_url() else {
         eprintln!(
             "SKIPPED postgres_survives_sigkill: MNP_TEST_POSTGRES_URL is not set (.ci/run sets it)"
         );
         return;
     };
-    let name = format!("mnp_crash_{}", std::process::id());
-    let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let (head, _) = base.rsplit_once('/').unwrap();
-    crash_and_recover(&format!("{head}/{name}"), "postgres");
+    let url = mnp_testkit::create_database(&base, &mnp_testkit::unique_name("mnp_crash"));
+    crash_and_recover(&url, "postgres");
 }

@@ -2,24 +2,19 @@
 //! end to end on a temporary SQLite database.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mnp-ingest-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-ingest-cli", tag)
 }
 
 fn mnp(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mnp"))
+    mnp_testkit::clean_command(env!("CARGO_BIN_EXE_mnp"))
         .current_dir(dir)
-        .env_remove("MNP_DATABASE_URL")
-        .env_remove("MNP_SOURCES")
         .args(args)
         .output()
         .unwrap()
