@@ -1,10 +1,18 @@
 //! The generic parser: best-effort reading of mail that routes to no vendor.
 //!
-//! It knows no carrier. It looks for date-time ranges in the shapes carriers
-//! write ([`windows`]), a reference/ticket id next to a label (else an
-//! id-shaped token in the subject), status and impact words, and circuit ids
-//! — ids found in the operator's circuit [`Inventory`] first, else id-shaped
-//! values next to circuit labels. Every field it sets is recorded as
+//! It knows no carrier, only how carriers in general write notices. It
+//! reads a BCOP iCalendar (`X-MAINTNOTE-*`) when one is attached; otherwise
+//! the HTML rendered as text (tables keep their rows) or the plain text, plus
+//! CSV/XLSX attachments as tables. In that text it looks for date-time
+//! ranges in the shapes carriers write ([`windows`]: several zones, backup
+//! dates and moved dates), a reference id (next to a label, preferring one
+//! the subject repeats), status words (subject, a title line, the first
+//! paragraphs), impact words (a label, each circuit's own table row, the
+//! wording), the customer account (label, table column, `To:` line, subject,
+//! greeting) and circuit ids — ids found in the operator's circuit
+//! [`Inventory`] first, else values next to circuit labels or under circuit
+//! header cells, kept whole when written with spaces (`123 456 789`).
+//! Every field it sets is recorded as
 //! [`Evidence`] (the text that produced it), and the result carries a
 //! [`GenericResult::confidence`] in 0..=1. Below [`Options::min_confidence`]
 //! the caller must hand the mail to a human: the result is a suggestion, never
@@ -585,25 +593,24 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
             evidence,
         });
     }
-    // The readable text, else the HTML parts' text when a plain part
-    // exists too (it may hold only a forwarding header): the first that
-    // gives a window is read for every field.
-    let plain = tidy(email.text());
+    // The HTML rendered as text first (table rows stay on one line), else
+    // the plain text: the first that gives a window is read for every field.
     let html = if email.html_sources().is_empty() {
         String::new()
     } else {
         tidy(&email.html_text())
     };
-    let plain_wins = windows::pair(&windows::find_all_near(&plain, email.date));
     let html_wins = if html.trim().is_empty() {
         Vec::new()
     } else {
         windows::pair(&windows::find_all_near(&html, email.date))
     };
-    let (mut body_owned, mut wins) = if !html_wins.is_empty() {
-        (html, html_wins)
-    } else {
+    let (mut body_owned, mut wins) = if html_wins.is_empty() {
+        let plain = tidy(email.text());
+        let plain_wins = windows::pair(&windows::find_all_near(&plain, email.date));
         (plain, plain_wins)
+    } else {
+        (html, html_wins)
     };
     // CSV/XLSX attachments are tables like any other: their rows join the
     // text, cells tab-separated, for the circuit and account columns.
