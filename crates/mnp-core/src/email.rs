@@ -118,6 +118,7 @@ pub struct Email {
     html_text_cache: OnceCell<String>,
     html_cache: OnceCell<Vec<Html>>,
     events_cache: OnceCell<Vec<Option<html::stream::Recording>>>,
+    html_texts_cache: OnceCell<Vec<String>>,
 }
 
 impl Email {
@@ -237,6 +238,32 @@ impl Email {
         })
     }
 
+    /// This message's own HTML parts (those with text) rendered as text,
+    /// once.
+    fn own_html_texts(&self) -> &[String] {
+        self.html_texts_cache.get_or_init(|| {
+            self.parts
+                .iter()
+                .filter(|p| p.is_html())
+                .filter_map(|p| p.text.as_deref())
+                .zip(self.own_html_events())
+                .map(|(src, rec)| Self::render(src, rec.as_ref()))
+                .collect()
+        })
+    }
+
+    /// Every HTML rendering, this message's then the forwarded ones, each
+    /// followed by a line break.
+    fn push_html_texts(&self, out: &mut String) {
+        for t in self.own_html_texts() {
+            out.push_str(t);
+            out.push('\n');
+        }
+        for f in &self.forwarded {
+            f.push_html_texts(out);
+        }
+    }
+
     /// An HTML source rendered as text from its recording, else the DOM.
     fn render(src: &str, rec: Option<&html::stream::Recording>) -> String {
         match rec {
@@ -280,15 +307,14 @@ impl Email {
                     out.push('\n');
                 }
             } else {
-                let events = self.own_html_events();
-                let html_parts = self
+                let attachment = self
                     .parts
                     .iter()
-                    .filter(|p| p.is_html())
-                    .filter_map(|p| Some((p.is_attachment, p.text.as_deref()?)));
-                for ((attachment, src), rec) in html_parts.zip(events) {
+                    .filter(|p| p.is_html() && p.text.is_some())
+                    .map(|p| p.is_attachment);
+                for (attachment, text) in attachment.zip(self.own_html_texts()) {
                     if !attachment {
-                        out.push_str(&Self::render(src, rec.as_ref()));
+                        out.push_str(text);
                         out.push('\n');
                     }
                 }
@@ -308,10 +334,7 @@ impl Email {
         self.html_text_cache
             .get_or_init(|| {
                 let mut out = String::new();
-                for (src, rec) in self.html_sources().into_iter().zip(self.html_events()) {
-                    out.push_str(&Self::render(src, rec));
-                    out.push('\n');
-                }
+                self.push_html_texts(&mut out);
                 out
             })
             .clone()
@@ -415,6 +438,7 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
         html_text_cache: OnceCell::new(),
         html_cache: OnceCell::new(),
         events_cache: OnceCell::new(),
+        html_texts_cache: OnceCell::new(),
     };
     walk(&parsed, limits, depth, &mut email)?;
     Ok(email)
