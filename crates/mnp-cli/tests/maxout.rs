@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mnp_core::Email;
 use mnp_maxout::engine::Rule;
@@ -15,57 +14,17 @@ use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, Customer, MaxoutFilter, Store};
 
-static N: AtomicUsize = AtomicUsize::new(0);
-
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "mnp-maxout-cli-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-maxout-cli", tag)
 }
 
 /// SQLite always; a fresh PostgreSQL database when configured.
 fn databases(tag: &str) -> Vec<(PathBuf, String)> {
-    let d = tmpdir(tag);
-    let mut v = vec![(d.clone(), format!("sqlite:{}", d.join("mnp.db").display()))];
-    match std::env::var("MNP_TEST_POSTGRES_URL") {
-        Ok(base) => {
-            let name = format!(
-                "mnp_maxout_cli_{}_{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            );
-            let mut c = postgres::Client::connect(&base, postgres::NoTls)
-                .expect("MNP_TEST_POSTGRES_URL must be reachable");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (head, _) = base.rsplit_once('/').unwrap();
-            v.push((tmpdir(&format!("{tag}-pg")), format!("{head}/{name}")));
-        }
-        Err(_) => eprintln!(
-            "SKIPPED {tag} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (scripts/test-servers/postgres.sh start DIR prints one)"
-        ),
-    }
-    v
+    mnp_testkit::database_dirs("mnp-maxout-cli", tag)
 }
 
 fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
-    for v in [
-        "MNP_API_TOKEN",
-        "MNP_DATABASE_URL",
-        "MNP_CONFIG",
-        "MNP_SOURCES",
-        "MNP_LOG",
-    ] {
-        c.env_remove(v);
-    }
-    let o = c
+    let o = mnp_testkit::clean_command(env!("CARGO_BIN_EXE_mnp"))
         .current_dir(dir)
         .args(["--database", db])
         .args(args)

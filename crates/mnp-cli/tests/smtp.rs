@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
@@ -23,17 +22,8 @@ use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, Customer, NewMail, Store};
 
-static N: AtomicUsize = AtomicUsize::new(0);
-
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "mnp-smtp-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-smtp", tag)
 }
 
 fn script() -> PathBuf {
@@ -149,23 +139,7 @@ impl Drop for Server {
 
 /// SQLite always; a fresh PostgreSQL database when configured.
 fn databases(tag: &str) -> Vec<(PathBuf, String)> {
-    let d = tmpdir(tag);
-    let mut v = vec![(d.clone(), format!("sqlite:{}", d.join("mnp.db").display()))];
-    if let Ok(base) = std::env::var("MNP_TEST_POSTGRES_URL") {
-        let name = format!(
-            "mnp_smtp_{}_{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut c = postgres::Client::connect(&base, postgres::NoTls)
-            .expect("MNP_TEST_POSTGRES_URL must be reachable");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-            .unwrap();
-        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        let (head, _) = base.rsplit_once('/').unwrap();
-        v.push((tmpdir(&format!("{tag}-pg")), format!("{head}/{name}")));
-    }
-    v
+    mnp_testkit::database_dirs("mnp-smtp", tag)
 }
 
 fn mnp(dir: &Path, db: &str, args: &[&str]) -> Output {
@@ -173,18 +147,7 @@ fn mnp(dir: &Path, db: &str, args: &[&str]) -> Output {
 }
 
 fn mnp_env(dir: &Path, db: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
-    for v in [
-        "MNP_API_TOKEN",
-        "MNP_DATABASE_URL",
-        "MNP_CONFIG",
-        "MNP_SOURCES",
-        "MNP_LOG",
-        "MNP_SMTP_URL",
-        "MNP_MAIL_FROM",
-    ] {
-        c.env_remove(v);
-    }
+    let mut c = mnp_testkit::clean_command(env!("CARGO_BIN_EXE_mnp"));
     c.envs(env.iter().copied());
     c.current_dir(dir)
         .args(["--database", db])

@@ -140,6 +140,15 @@ pub fn databases(prefix: &str, tag: &str) -> Vec<Database> {
     v
 }
 
+/// [`databases`] as `(dir, url)` pairs, the shape the `mnp` command-line
+/// tests loop over (`for (dir, db) in …`).
+pub fn database_dirs(prefix: &str, tag: &str) -> Vec<(PathBuf, String)> {
+    databases(prefix, tag)
+        .into_iter()
+        .map(|d| (d.dir, d.url))
+        .collect()
+}
+
 /// `Command::new(program)` with every `MNP_*` variable of this process's
 /// environment removed (variables set on the command afterwards still
 /// apply). For `env!("CARGO_BIN_EXE_mnp")`.
