@@ -3,7 +3,6 @@
 //! promises ([`Simulator::expected`]), recipients from the customer record,
 //! escaped customer data, and no duplicates on a second replay. SQLite
 //! always; PostgreSQL when `MNP_TEST_POSTGRES_URL` is set.
-#![allow(clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -24,18 +24,14 @@
 //! file then adds IC-51003 08-28 12:00–12:10 (counted 2100 s → 99.921595 %,
 //! still 10 %) and closes IC-51002's outage at 09-01 00:20 (September:
 //! 1200 s of 2,592,000 → 99.953704 %, no breach).
-#![allow(clippy::print_stderr)]
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
-
-static N: AtomicUsize = AtomicUsize::new(0);
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -50,54 +46,16 @@ fn data(f: &str) -> String {
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "mnp-sla-cli-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-sla-cli", tag)
 }
 
 /// SQLite always; a fresh PostgreSQL database when configured.
 fn databases(tag: &str) -> Vec<(PathBuf, String)> {
-    let d = tmpdir(tag);
-    let mut v = vec![(d.clone(), format!("sqlite:{}", d.join("mnp.db").display()))];
-    match std::env::var("MNP_TEST_POSTGRES_URL") {
-        Ok(base) => {
-            let name = format!(
-                "mnp_sla_cli_{}_{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            );
-            let mut c = postgres::Client::connect(&base, postgres::NoTls)
-                .expect("MNP_TEST_POSTGRES_URL must be reachable");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (head, _) = base.rsplit_once('/').unwrap();
-            v.push((tmpdir(&format!("{tag}-pg")), format!("{head}/{name}")));
-        }
-        Err(_) => eprintln!(
-            "SKIPPED {tag} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (scripts/test-servers/postgres.sh start DIR prints one)"
-        ),
-    }
-    v
+    mnp_testkit::database_dirs("mnp-sla-cli", tag)
 }
 
 fn mnp_cmd(dir: &Path, db: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
-    for v in [
-        "MNP_API_TOKEN",
-        "MNP_HELPDESK",
-        "MNP_DATABASE_URL",
-        "MNP_CONFIG",
-        "MNP_SOURCES",
-        "MNP_LOG",
-    ] {
-        c.env_remove(v);
-    }
+    let mut c = mnp_testkit::clean_command(env!("CARGO_BIN_EXE_mnp"));
     c.current_dir(dir).args(["--database", db]);
     c
 }
@@ -639,27 +597,10 @@ fn port_import_refuses_ports_that_normalise_alike() {
 
 // ---------------------------------------------------------------- POST /api/v1/log-events
 
-/// One HTTP/1.1 request with `Connection: close`: (status, body).
+/// One HTTP/1.1 POST with `Connection: close`: (status, body).
 fn http(addr: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    let mut bytes = req.into_bytes();
-    bytes.extend_from_slice(body);
-    s.write_all(&bytes).unwrap();
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, body.to_string())
+    let r = mnp_testkit::http::request(addr, "POST", path, headers, body);
+    (r.status, r.text())
 }
 
 #[test]
@@ -668,23 +609,11 @@ fn log_events_api_stores_outages_and_reports_rejected_lines() {
     let db = format!("sqlite:{}", d.join("mnp.db").display());
     prepare(&d, &db);
     let token = "s3cret-log-token";
-    let mut child = mnp_cmd(&d, &db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--token", token])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{line:?}"))
-        .to_string();
+    let srv = mnp_testkit::serve::Serve::start(
+        mnp_cmd(&d, &db).args(["serve", "--listen", "127.0.0.1:0", "--token", token]),
+        d.join("serve.log"),
+    );
+    let addr = srv.addr.clone();
     let auth = format!("Bearer {token}");
     let path = "/api/v1/log-events";
 
@@ -761,15 +690,7 @@ fn log_events_api_stores_outages_and_reports_rejected_lines() {
     );
     assert_eq!(st, 400, "{body}");
 
-    let kill = format!("kill -TERM {}", child.id());
-    assert!(
-        Command::new("sh")
-            .args(["-c", &kill])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(child.wait().unwrap().success());
+    assert!(srv.stop(Duration::from_secs(30)).success());
 
     let listed = ok(&d, &db, &["outages", "list", "--period", "2024-08"]);
     assert!(
