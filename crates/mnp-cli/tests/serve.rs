@@ -5,30 +5,19 @@
 #![allow(clippy::print_stderr)]
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
+use mnp_testkit::http::Response as Resp;
+use mnp_testkit::serve::Serve;
 use serde_json::Value;
 
 const TOKEN: &str = "s3cret-token-for-tests";
 
+/// The binary with the environment of whoever runs the tests kept out
 fn mnp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
-    // the environment of whoever runs the tests must not leak in
-    for v in [
-        "MNP_API_TOKEN",
-        "MNP_HELPDESK",
-        "MNP_DATABASE_URL",
-        "MNP_CONFIG",
-        "MNP_SOURCES",
-        "MNP_LOG",
-    ] {
-        c.env_remove(v);
-    }
-    c
+    mnp_testkit::clean_command(env!("CARGO_BIN_EXE_mnp"))
 }
 
 fn corpus(p: &str) -> PathBuf {
@@ -38,10 +27,7 @@ fn corpus(p: &str) -> PathBuf {
 }
 
 fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mnp-serve-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-serve-test", name)
 }
 
 fn mnp_ok(dir: &Path, args: &[&str]) -> String {
@@ -68,24 +54,14 @@ fn database(dir: &Path, ingest: bool) -> String {
     db
 }
 
-// ---------------------------------------------------------------- a tiny HTTP/1.1 client
+// ---------------------------------------------------------------- HTTP (mnp_testkit::http)
 
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+trait Json {
+    /// The body as JSON; the content type must say so.
+    fn json(&self) -> Value;
 }
 
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
+impl Json for Resp {
     fn json(&self) -> Value {
         assert_eq!(
             self.header("content-type"),
@@ -98,96 +74,22 @@ impl Resp {
     }
 }
 
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = std::str::from_utf8(&b[..eol])
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .trim();
-        let n = usize::from_str_radix(size, 16).unwrap();
-        if n == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[eol + 2..eol + 2 + n]);
-        b = &b[eol + 2 + n + 2..];
-    }
-}
-
+/// One request; a body with `Content-Length` must arrive whole.
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if method != "GET" {
-        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    req.push_str("\r\n");
-    let mut bytes = req.into_bytes();
-    bytes.extend_from_slice(body);
-    // the server may answer (413) and close before reading all of it
-    let _ = s.write_all(&bytes);
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(&buf[..n]),
-            Err(e) if raw.is_empty() => panic!("{method} {path}: {e}"),
-            Err(_) => break,
-        }
-    }
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("no header end");
-    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    let r = Resp {
-        status,
-        headers,
-        body: Vec::new(),
-    };
-    if r.header("transfer-encoding")
-        .is_some_and(|t| t.contains("chunked"))
-    {
-        body = dechunk(&body);
-    } else if let Some(n) = r
-        .header("content-length")
-        .and_then(|n| n.parse::<usize>().ok())
-    {
-        assert_eq!(body.len(), n, "short body");
-    }
-    Resp { body, ..r }
+    let r = mnp_testkit::http::request(addr, method, path, headers, body);
+    r.assert_complete();
+    r
 }
 
 // ---------------------------------------------------------------- the server under test
 
-struct Server {
-    child: Child,
-    addr: String,
-    log: PathBuf,
-    stopped: bool,
+struct Server(Serve);
+
+impl std::ops::Deref for Server {
+    type Target = Serve;
+    fn deref(&self) -> &Serve {
+        &self.0
+    }
 }
 
 impl Server {
@@ -196,39 +98,17 @@ impl Server {
     fn start(dir: &Path, db: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let n = std::fs::read_dir(dir).unwrap().count();
         let log = dir.join(format!("serve-{n}.log"));
-        let mut c = mnp();
-        c.current_dir(dir)
-            .args(["-v", "--database", db, "serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap());
         let started = Instant::now();
-        let mut child = c.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-        let Some(addr) = line.trim().strip_prefix("listening on http://") else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "mnp serve did not start: {line:?}\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        };
-        eprintln!("mnp serve up on {addr} after {:?}", started.elapsed());
-        Server {
-            child,
-            addr: addr.to_string(),
+        let s = Serve::start(
+            mnp()
+                .current_dir(dir)
+                .args(["-v", "--database", db, "serve", "--listen", "127.0.0.1:0"])
+                .args(args)
+                .envs(env.iter().copied()),
             log,
-            stopped: false,
-        }
+        );
+        eprintln!("mnp serve up on {} after {:?}", s.addr, started.elapsed());
+        Server(s)
     }
 
     fn get(&self, path: &str) -> Resp {
@@ -239,37 +119,13 @@ impl Server {
         http(&self.addr, "POST", path, headers, body)
     }
 
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
     /// SIGTERM, then wait for the exit.
-    fn stop(mut self) -> ExitStatus {
-        self.stopped = true;
-        // the shell's builtin kill: no libc binding, no /bin/kill needed
-        let kill = format!("kill -TERM {}", self.child.id());
-        assert!(
-            Command::new("sh")
-                .args(["-c", &kill])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                return st;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("mnp serve did not stop on SIGTERM\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+    fn stop(self) -> ExitStatus {
+        self.0.stop(Duration::from_secs(20))
     }
 
     fn stop_ok(self) {
-        let log = self.log.clone();
+        let log = self.0.log.clone();
         let st = self.stop();
         let log = std::fs::read_to_string(log).unwrap_or_default();
         assert!(
@@ -277,15 +133,6 @@ impl Server {
             "mnp serve exited with {st:?} on SIGTERM\n{log}"
         );
         assert!(log.contains("SIGTERM: shutting down"), "{log}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if !self.stopped {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 
