@@ -161,6 +161,9 @@ fn header_cols(cells: &[&str]) -> Vec<(usize, bool)> {
     out
 }
 
+/// Most header cells a flattened table is rebuilt from.
+const MAX_COLUMNS: usize = 30;
+
 /// Whether `line` could be a column header cell: short, no digits.
 fn header_like(line: &str) -> bool {
     let t = line.trim();
@@ -173,7 +176,25 @@ fn header_like(line: &str) -> bool {
 /// the number of lines they replace.
 pub(super) fn vertical_table(lines: &[&str], start: usize) -> Option<(String, usize)> {
     let rest = lines.get(start..)?;
-    let run = rest.iter().take_while(|l| header_like(l)).count();
+    // at most MAX_COLUMNS cells: a longer run of short lines is prose or a
+    // list, and trying every split of it at every line would be cubic
+    let run = rest
+        .iter()
+        .take(MAX_COLUMNS + 1)
+        .take_while(|l| header_like(l))
+        .count()
+        .min(MAX_COLUMNS);
+    // the values start with the first line that is no header cell
+    if !rest
+        .get(run)
+        .is_some_and(|l| l.len() <= 60 && l.chars().any(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let cells: Vec<&str> = rest.iter().take(run).map(|l| l.trim()).collect();
+    if run < 4 || !header_cols(&cells).iter().any(|(_, weak)| !weak) {
+        return None;
+    }
     // the first value cells may look like header cells too ("ACME"): the
     // split that leaves the fewest header cells without a value wins
     let mut best: Option<(usize, Vec<&str>, Vec<&str>)> = None;

@@ -388,3 +388,20 @@ fn flattened_table_is_rebuilt() {
         vec![CircuitImpact::new("9-87654321", Impact::Outage)]
     );
 }
+
+#[test]
+fn long_runs_of_short_lines_stay_linear() {
+    // thousands of short digit-free lines (a header-like run) once made the
+    // flattened-table search try every split at every line
+    let mut body = String::from("Start: 2024-03-12 22:00 UTC\nEnd: 2024-03-13 04:00 UTC\n");
+    for i in 0..4000 {
+        body.push_str(if i % 2 == 0 { "Circuit ID\n" } else { "Name\n" });
+    }
+    let m = mail(&format!(
+        "From: a@b.example\nSubject: Maintenance 4242\n\n{body}"
+    ));
+    let t = std::time::Instant::now();
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances.len(), 1);
+    assert!(t.elapsed().as_secs() < 5, "took {:?}", t.elapsed());
+}
