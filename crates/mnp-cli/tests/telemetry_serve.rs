@@ -16,11 +16,9 @@
 //!   simulator's plan.
 #![allow(clippy::print_stderr)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -28,36 +26,17 @@ use mnp_maxout::engine::Rule;
 use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, MaxoutFilter, PortMapping, Store};
+use mnp_testkit::http::{Response as Resp, request as http};
+use mnp_testkit::serve::Serve;
 use serde_json::Value;
 
 const TOKEN: &str = "telemetry-test-token";
-static N: AtomicUsize = AtomicUsize::new(0);
-
 fn mnp() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mnp"));
-    for v in [
-        "MNP_API_TOKEN",
-        "MNP_HELPDESK",
-        "MNP_DATABASE_URL",
-        "MNP_CONFIG",
-        "MNP_SOURCES",
-        "MNP_LOG",
-        "MNP_SMTP_URL",
-    ] {
-        c.env_remove(v);
-    }
-    c
+    mnp_testkit::clean_command(env!("CARGO_BIN_EXE_mnp"))
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "mnp-telemetry-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    mnp_testkit::tmpdir("mnp-telemetry", tag)
 }
 
 fn mnp_ok(dir: &Path, args: &[&str]) -> String {
@@ -83,28 +62,7 @@ fn sqlite(dir: &Path) -> String {
 
 /// SQLite always; a fresh PostgreSQL database when configured.
 fn databases(tag: &str) -> Vec<(PathBuf, String)> {
-    let d = tmpdir(tag);
-    let mut v = vec![(d.clone(), sqlite(&d))];
-    match std::env::var("MNP_TEST_POSTGRES_URL") {
-        Ok(base) => {
-            let name = format!(
-                "mnp_telemetry_{}_{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            );
-            let mut c = postgres::Client::connect(&base, postgres::NoTls)
-                .expect("MNP_TEST_POSTGRES_URL must be reachable");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                .unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let (head, _) = base.rsplit_once('/').unwrap();
-            v.push((tmpdir(&format!("{tag}-pg")), format!("{head}/{name}")));
-        }
-        Err(_) => eprintln!(
-            "SKIPPED {tag} on PostgreSQL: MNP_TEST_POSTGRES_URL is not set (scripts/test-servers/postgres.sh start DIR prints one)"
-        ),
-    }
-    v
+    mnp_testkit::database_dirs("mnp-telemetry", tag)
 }
 
 fn circuit(id: &str, customer: &str, bps: i64) -> Circuit {
@@ -139,120 +97,40 @@ fn two_circuits(db: &str) {
 
 // ---------------------------------------------------------------- HTTP client
 
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+trait Json {
+    /// The body as JSON.
+    fn json(&self) -> Value;
 }
 
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
+impl Json for Resp {
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 }
 
-fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if method != "GET" {
-        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    req.push_str("\r\n");
-    let mut bytes = req.into_bytes();
-    bytes.extend_from_slice(body);
-    let _ = s.write_all(&bytes);
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(&buf[..n]),
-            Err(e) if raw.is_empty() => panic!("{method} {path}: {e}"),
-            Err(_) => break,
-        }
-    }
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("no header end");
-    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
-}
-
 // ---------------------------------------------------------------- server
 
-struct Server {
-    child: Child,
-    addr: String,
-    log: PathBuf,
-    stopped: bool,
+struct Server(Serve);
+
+impl std::ops::Deref for Server {
+    type Target = Serve;
+    fn deref(&self) -> &Serve {
+        &self.0
+    }
 }
 
 impl Server {
     fn start(dir: &Path, db: &str, args: &[&str]) -> Server {
-        let log = dir.join(format!("serve-{}.log", N.fetch_add(1, Ordering::SeqCst)));
-        let mut c = mnp();
-        c.current_dir(dir)
-            .args(["-v", "--database", db, "serve", "--listen", "127.0.0.1:0"])
-            .args(["--token", TOKEN])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap());
-        let mut child = c.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-        let Some(addr) = line.trim().strip_prefix("listening on http://") else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "mnp serve did not start: {line:?}\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        };
-        Server {
-            child,
-            addr: addr.to_string(),
+        let log = dir.join(format!("serve-{}.log", mnp_testkit::unique()));
+        Server(Serve::start(
+            mnp()
+                .current_dir(dir)
+                .args(["-v", "--database", db, "serve", "--listen", "127.0.0.1:0"])
+                .args(["--token", TOKEN])
+                .args(args),
             log,
-            stopped: false,
-        }
+        ))
     }
 
     fn post(&self, path: &str, body: &[u8]) -> Resp {
@@ -287,41 +165,9 @@ impl Server {
         }
     }
 
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
     /// SIGTERM; must exit 0.
-    fn stop(mut self) -> ExitStatus {
-        self.stopped = true;
-        let kill = format!("kill -TERM {}", self.child.id());
-        assert!(
-            Command::new("sh")
-                .args(["-c", &kill])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                return st;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("mnp serve did not stop on SIGTERM\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if !self.stopped {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+    fn stop(self) -> ExitStatus {
+        self.0.stop(Duration::from_secs(30))
     }
 }
 
