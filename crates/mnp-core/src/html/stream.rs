@@ -55,6 +55,7 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
         skip_lf: false,
         form: false,
         fresh: false,
+        reopened: false,
         ctx: Ctx::Body,
         pending_ws: String::new(),
     };
@@ -449,6 +450,8 @@ impl Tokenizer<'_> {
         let start = self.pos;
         let stop = if kind == Raw::Plaintext {
             self.s.len()
+        } else if end == "script" {
+            self.find_script_end(start).unwrap_or(self.s.len())
         } else {
             self.find_end_tag(start, end).unwrap_or(self.s.len())
         };
@@ -464,6 +467,59 @@ impl Tokenizer<'_> {
             return self.next(None);
         }
         Tok::Text
+    }
+
+    /// Where a script's content ends: its `</script` end tag, except inside
+    /// a `<!-- ... <script> ... -->` section (the tokenizer's escaped and
+    /// double-escaped script states).
+    fn find_script_end(&self, from: usize) -> Option<usize> {
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum St {
+            Data,
+            Escaped,
+            DoubleEscaped,
+        }
+        let b = self.bytes();
+        let named = |at: usize| {
+            b.get(at..at + 6)
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
+                && b.get(at + 6)
+                    .is_some_and(|&c| is_ws(c) || c == b'/' || c == b'>')
+        };
+        let mut st = St::Data;
+        let mut dashes = 0usize;
+        let mut i = from;
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'-' if st != St::Data => {
+                    dashes += 1;
+                    i += 1;
+                    continue;
+                }
+                b'>' if st != St::Data && dashes >= 2 => st = St::Data,
+                b'<' => {
+                    if st == St::Data && b.get(i + 1..i + 4) == Some(b"!--".as_slice()) {
+                        st = St::Escaped;
+                        dashes = 2;
+                        i += 4;
+                        continue;
+                    }
+                    let close = b.get(i + 1) == Some(&b'/');
+                    if named(if close { i + 2 } else { i + 1 }) {
+                        match (st, close) {
+                            (St::Data | St::Escaped, true) => return Some(i),
+                            (St::Escaped, false) => st = St::DoubleEscaped,
+                            (St::DoubleEscaped, true) => st = St::Escaped,
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            dashes = 0;
+            i += 1;
+        }
+        None
     }
 
     fn find_end_tag(&self, from: usize, name: &str) -> Option<usize> {
@@ -639,6 +695,10 @@ struct Builder<'s, S: Sink> {
     form: bool,
     /// The innermost table has no caption, row or cell yet.
     fresh: bool,
+    /// A formatting element was closed by something other than its own end
+    /// tag: html5ever may reopen it later (not modelled), so constructs
+    /// whose outcome depends on the exact stack (`</form>`) are declined.
+    reopened: bool,
     /// The insertion context: the nearest table-related open element.
     ctx: Ctx,
     /// Whitespace text of a fresh table: the tree keeps it in the table,
@@ -1019,6 +1079,11 @@ impl<S: Sink> Builder<'_, S> {
     fn pop(&mut self) {
         if let Some(start) = self.stack.pop() {
             if let Some(name) = self.names.get(start..) {
+                if is_formatting(name) {
+                    // still in the list of active formatting elements: the
+                    // tree builder reopens it where text comes next
+                    self.reopened = true;
+                }
                 if name == "table" {
                     self.fresh = false;
                     if !self.pending_ws.is_empty() {
@@ -1187,7 +1252,18 @@ impl<S: Sink> Builder<'_, S> {
                         }
                         continue;
                     }
-                    return self.start_in_body(name);
+                    // the table's own rules still apply to these
+                    match name {
+                        "form" => {
+                            if !self.form {
+                                self.form = true;
+                                self.void(name);
+                            }
+                            return Ok(());
+                        }
+                        "input" => return Err(Unsupported("input in a table")),
+                        _ => return self.start_in_body(name),
+                    }
                 }
                 Ctx::Table | Ctx::TableBody | Ctx::Row | Ctx::ColGroup => match (ctx, name) {
                     (Ctx::ColGroup, "col") => {
@@ -1481,7 +1557,9 @@ impl<S: Sink> Builder<'_, S> {
                 Ok(())
             }
             "form" => {
-                if self.top() == "form" {
+                if self.reopened && self.form {
+                    Err(Unsupported("form end with reopened formatting elements"))
+                } else if self.top() == "form" {
                     self.form = false;
                     self.pop();
                     Ok(())
@@ -1514,9 +1592,14 @@ impl<S: Sink> Builder<'_, S> {
                             return Err(Unsupported("adoption agency"));
                         }
                         let depth = self.stack.len() - i;
-                        for _ in 0..depth {
+                        let reopened = self.reopened;
+                        for _ in 1..depth {
                             self.pop();
                         }
+                        let above = self.reopened;
+                        self.pop();
+                        // the element closed by its own end tag leaves the list
+                        self.reopened = reopened || above;
                         return Ok(());
                     }
                     if matches!(

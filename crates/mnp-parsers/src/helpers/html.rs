@@ -944,6 +944,81 @@ mod tests {
         assert!(checked > 50);
     }
 
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<br>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<tbody>",
+        "</tbody>",
+        "<b>",
+        "</b>",
+        "<span>",
+        "</span>",
+        "<h1>",
+        "</h1>",
+        "<style>",
+        "</style>",
+        "<!-- c -->",
+        "<caption>",
+        "<col>",
+        "<form>",
+        "</form>",
+        "<a>",
+        "</a>",
+        "<font>",
+        "</font>",
+        "<hr>",
+        "<td colspan=2>",
+        " ",
+        "\n",
+        "\t",
+        "x",
+        "Circuit ID",
+        "10:00",
+        "&amp;",
+        "&nbsp;",
+        "&",
+        "<",
+        "<!doctype html>",
+        "\u{a0}",
+        "<p/>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<thead>",
+        "<tfoot>",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// On markup soup, the stream reader equals the DOM reader or declines.
+        #[test]
+        fn stream_reader_equals_dom_reader_or_declines(
+            idx in proptest::collection::vec(0..PIECES.len(), 0..40)
+        ) {
+            let src: String = idx.iter().map(|&i| PIECES[i]).collect();
+            let d = doc(&src);
+            for mode in [CellText::AsWritten, CellText::Collapsed, CellText::Spaced, CellText::Lines] {
+                if let Some(r) = Reader::read(&src, mode) {
+                    proptest::prop_assert_eq!(r.tables(), tables(&d, mode), "{:?} {:?}", src, mode);
+                    let r = Reader::read(&src, mode).unwrap();
+                    proptest::prop_assert_eq!(r.rows(), rows(&d, mode), "{:?} {:?}", src, mode);
+                    let r = Reader::read(&src, mode).unwrap();
+                    proptest::prop_assert_eq!(r.runs(), runs(&d, mode), "{:?} {:?}", src, mode);
+                }
+            }
+        }
+    }
+
     #[test]
     fn email_level_reads_every_html_body() {
         let raw = "From: a@b.example\nSubject: x\nContent-Type: multipart/alternative; boundary=B\n\n\
