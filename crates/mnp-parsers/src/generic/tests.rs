@@ -405,3 +405,22 @@ fn long_runs_of_short_lines_stay_linear() {
     assert_eq!(r.maintenances.len(), 1);
     assert!(t.elapsed().as_secs() < 5, "took {:?}", t.elapsed());
 }
+
+#[test]
+fn id_the_subject_repeats_beats_a_footer_reference() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: TT: \"CHG7654321\" / Planned Work Notification\n\n\
+         Ticket Reference - XYZ  CHG7654321\nStart: 2024-03-12 22:00 UTC\n\
+         End: 2024-03-13 04:00 UTC\nCircuit ID: QQ-1\nRef:MSG000111222333\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances[0].maintenance_id, "CHG7654321");
+    // a label whose words name another field is not the id
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Demand Notification WMT#: 556677\n\n\
+         Maintenance Address:\nLocation1\nStart: 2024-03-12 22:00 UTC\n\
+         End: 2024-03-13 04:00 UTC\nCircuit ID: QQ-1\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances[0].maintenance_id, "556677");
+}
