@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
@@ -21,18 +21,15 @@ use mnp_core::Email;
 use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, Customer, NewMail, Store};
+use mnp_testkit::servers::ScriptServer;
 
 fn tmpdir(tag: &str) -> PathBuf {
     mnp_testkit::tmpdir("mnp-smtp", tag)
 }
 
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-servers/smtp.sh")
-}
-
 /// A running test SMTP server; stopped on drop.
 struct Server {
-    dir: PathBuf,
+    srv: ScriptServer,
     port: u16,
     maildir: PathBuf,
     ca_file: Option<PathBuf>,
@@ -52,38 +49,12 @@ impl Server {
     /// not installed and servers are not required.
     fn start(tag: &str, args: &[&str]) -> Option<Server> {
         let dir = tmpdir(&format!("{tag}-srv"));
-        let o = Command::new("bash")
-            .arg(script())
-            .arg("start")
-            .arg(&dir)
-            .args(args)
-            .output()
-            .unwrap();
-        if o.status.code() == Some(77) {
-            let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
-            assert!(
-                std::env::var("MNP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
-                "MNP_TEST_REQUIRE_SERVERS=1 but the SMTP server cannot start: {why}"
-            );
-            eprintln!("SKIPPED {tag}: {why}");
-            return None;
-        }
-        assert!(
-            o.status.success(),
-            "smtp.sh start failed: {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let facts: BTreeMap<String, String> = String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let srv = ScriptServer::start("smtp.sh", dir, args, tag, "SMTP server")?;
         Some(Server {
-            port: facts["SMTP_PORT"].parse().unwrap(),
-            ca_file: facts.get("SMTP_CA_FILE").map(PathBuf::from),
-            maildir: PathBuf::from(&facts["SMTP_MAILDIR"]),
-            dir,
+            port: srv.fact("SMTP_PORT").parse().unwrap(),
+            ca_file: srv.facts.get("SMTP_CA_FILE").map(PathBuf::from),
+            maildir: PathBuf::from(srv.fact("SMTP_MAILDIR")),
+            srv,
         })
     }
 
@@ -92,13 +63,7 @@ impl Server {
     }
 
     fn stop(&self) {
-        let o = Command::new("bash")
-            .arg(script())
-            .arg("stop")
-            .arg(&self.dir)
-            .output()
-            .unwrap();
-        assert!(o.status.success());
+        assert!(self.srv.stop().status.success());
     }
 
     /// Every accepted message, in arrival order.

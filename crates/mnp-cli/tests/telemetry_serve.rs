@@ -28,6 +28,7 @@ use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, MaxoutFilter, PortMapping, Store};
 use mnp_testkit::http::{Response as Resp, request as http};
 use mnp_testkit::serve::Serve;
+use mnp_testkit::servers::ScriptServer;
 use serde_json::Value;
 
 const TOKEN: &str = "telemetry-test-token";
@@ -595,43 +596,19 @@ fn simulate_to_serve_stores_exact_episodes_and_mails() {
 
 /// The test SMTP server of `scripts/test-servers/smtp.sh`; stopped on drop.
 struct Smtp {
-    dir: PathBuf,
+    _srv: ScriptServer,
     port: u16,
     maildir: PathBuf,
 }
 
 impl Smtp {
     fn start(tag: &str) -> Option<Smtp> {
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-servers/smtp.sh");
         let dir = tmpdir(&format!("{tag}-smtp"));
-        let o = Command::new("bash")
-            .arg(&script)
-            .arg("start")
-            .arg(&dir)
-            .output()
-            .unwrap();
-        if o.status.code() == Some(77) {
-            let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
-            assert!(
-                std::env::var("MNP_TEST_REQUIRE_SERVERS").as_deref() != Ok("1"),
-                "MNP_TEST_REQUIRE_SERVERS=1 but the SMTP server cannot start: {why}"
-            );
-            eprintln!("SKIPPED {tag}: {why}");
-            return None;
-        }
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let out = String::from_utf8_lossy(&o.stdout).into_owned();
-        let fact = |k: &str| {
-            out.lines()
-                .find_map(|l| l.strip_prefix(&format!("{k}=")))
-                .unwrap_or_else(|| panic!("{k} missing: {out}"))
-                .to_string()
-        };
+        let srv = ScriptServer::start("smtp.sh", dir, &[], tag, "SMTP server")?;
         Some(Smtp {
-            port: fact("SMTP_PORT").parse().unwrap(),
-            maildir: PathBuf::from(fact("SMTP_MAILDIR")),
-            dir,
+            port: srv.fact("SMTP_PORT").parse().unwrap(),
+            maildir: PathBuf::from(srv.fact("SMTP_MAILDIR")),
+            _srv: srv,
         })
     }
 
@@ -658,18 +635,6 @@ impl Smtp {
                 (rcpt, std::fs::read_to_string(p).unwrap())
             })
             .collect()
-    }
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-servers/smtp.sh");
-        let _ = Command::new("bash")
-            .arg(script)
-            .arg("stop")
-            .arg(&self.dir)
-            .output();
     }
 }
 

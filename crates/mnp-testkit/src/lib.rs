@@ -24,7 +24,10 @@
 //!   server sent;
 //! * [`serve::Serve`]: `mnp serve --listen 127.0.0.1:0` as a child process,
 //!   its address read from the `listening on http://…` line, stopped with
-//!   SIGTERM.
+//!   SIGTERM;
+//! * [`servers::ScriptServer`]: a server of `scripts/test-servers/` (SMTP,
+//!   …), skipped with `SKIPPED {test}: {why}` when not installed, unless
+//!   `MNP_TEST_REQUIRE_SERVERS=1` makes that a failure.
 //!
 //! ```no_run
 //! for db in mnp_testkit::databases("mnp-example", "roundtrip") {
@@ -37,6 +40,7 @@
 
 pub mod http;
 pub mod serve;
+pub mod servers;
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -160,4 +164,49 @@ pub fn clean_command(program: impl AsRef<OsStr>) -> Command {
         }
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tmpdirs_are_fresh_and_never_shared() {
+        let a = tmpdir("mnp-testkit", "same");
+        let b = tmpdir("mnp-testkit", "same");
+        assert_ne!(a, b);
+        assert!(a.is_dir() && b.is_dir());
+        assert_eq!(std::fs::read_dir(&a).unwrap().count(), 0);
+        let name = a.file_name().unwrap().to_string_lossy().into_owned();
+        let pid = std::process::id();
+        assert!(
+            name.starts_with(&format!("mnp-testkit-same-{pid}-")),
+            "{name}"
+        );
+    }
+
+    #[test]
+    fn unique_names_carry_the_pid_and_a_counter() {
+        let pid = std::process::id();
+        let a = unique_name("mnp_x");
+        let b = unique_name("mnp_x");
+        assert_ne!(a, b);
+        assert!(a.starts_with(&format!("mnp_x_{pid}_")), "{a}");
+    }
+
+    #[test]
+    fn clean_command_removes_every_mnp_variable_only() {
+        use std::collections::BTreeSet;
+        // `cargo test` under .ci/run has MNP_TEST_POSTGRES_URL and friends
+        let removed: BTreeSet<String> = clean_command("true")
+            .get_envs()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .collect();
+        let mnp_vars: BTreeSet<String> = std::env::vars_os()
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .filter(|k| k.starts_with("MNP_"))
+            .collect();
+        assert_eq!(removed, mnp_vars);
+    }
 }
