@@ -12,6 +12,7 @@ use mnp_maxout::engine::Rule;
 use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, Customer, MaxoutFilter, Store};
+use mnp_testkit::eml_files as emls;
 
 fn tmpdir(tag: &str) -> PathBuf {
     mnp_testkit::tmpdir("mnp-maxout-cli", tag)
@@ -79,15 +80,6 @@ fn add_sim_circuits(db: &str) {
         })
         .unwrap();
     }
-}
-
-fn emls(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|r| r.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    v.retain(|p| p.extension().is_some_and(|e| e == "eml"));
-    v.sort();
-    v
 }
 
 #[test]

@@ -68,13 +68,7 @@ impl Server {
 
     /// Every accepted message, in arrival order.
     fn received(&self) -> Vec<Received> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .collect();
-        names.sort();
-        names
+        mnp_testkit::eml_files(&self.maildir)
             .iter()
             .map(|p| {
                 let env: serde_json::Value =

@@ -26,6 +26,7 @@ use mnp_maxout::engine::Rule;
 use mnp_maxout::simulate::{SimConfig, Simulator};
 use mnp_maxout::units::Seconds;
 use mnp_store::{Circuit, MaxoutFilter, PortMapping, Store};
+use mnp_testkit::eml_files as emls;
 use mnp_testkit::http::{Response as Resp, request as http};
 use mnp_testkit::serve::Serve;
 use mnp_testkit::servers::ScriptServer;
@@ -170,15 +171,6 @@ impl Server {
     fn stop(self) -> ExitStatus {
         self.0.stop(Duration::from_secs(30))
     }
-}
-
-fn emls(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|r| r.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    v.retain(|p| p.extension().is_some_and(|e| e == "eml"));
-    v.sort();
-    v
 }
 
 /// 2024-01-01T00:00:00Z plus `min` minutes, in nanoseconds.
@@ -614,13 +606,7 @@ impl Smtp {
 
     /// (envelope recipients, raw message) of every accepted message.
     fn received(&self) -> Vec<(Vec<String>, String)> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .collect();
-        names.sort();
-        names
+        mnp_testkit::eml_files(&self.maildir)
             .iter()
             .map(|p| {
                 let env: Value =

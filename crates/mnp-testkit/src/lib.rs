@@ -43,7 +43,7 @@ pub mod serve;
 pub mod servers;
 
 use std::ffi::OsStr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -151,6 +151,18 @@ pub fn database_dirs(prefix: &str, tag: &str) -> Vec<(PathBuf, String)> {
         .into_iter()
         .map(|d| (d.dir, d.url))
         .collect()
+}
+
+/// The `.eml` files in `dir` (an outbox folder, a test SMTP server's
+/// maildir), sorted by name, which is arrival order for the numbered files
+/// mnp and the test servers write; none when `dir` does not exist.
+pub fn eml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+    v.sort();
+    v
 }
 
 /// `Command::new(program)` with every `MNP_*` variable of this process's
