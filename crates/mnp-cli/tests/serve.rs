@@ -31,14 +31,7 @@ fn tmpdir(name: &str) -> PathBuf {
 }
 
 fn mnp_ok(dir: &Path, args: &[&str]) -> String {
-    let out = mnp().current_dir(dir).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "mnp {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    mnp_testkit::run_ok(mnp().current_dir(dir), args)
 }
 
 /// A database with the demo network; with `ingest`, also the whole corpus.

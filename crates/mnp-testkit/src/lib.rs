@@ -18,7 +18,8 @@
 //!   list every "runs on both backends" test loops over;
 //! * [`clean_command`]: a program with every `MNP_*` variable of the
 //!   caller's environment removed, so the developer's own settings cannot
-//!   leak into a test;
+//!   leak into a test; [`run_ok`] runs one to a successful end;
+//! * [`eml_files`]: the mails of an outbox folder or maildir, in order;
 //! * [`http::request`]: a raw HTTP/1.1 client (`Connection: close`, chunked
 //!   bodies decoded) that needs no HTTP crate and sees exactly the bytes the
 //!   server sent;
@@ -151,6 +152,20 @@ pub fn database_dirs(prefix: &str, tag: &str) -> Vec<(PathBuf, String)> {
         .into_iter()
         .map(|d| (d.dir, d.url))
         .collect()
+}
+
+/// Runs `cmd ARGS…` to the end and returns its stdout (invalid UTF-8
+/// replaced); panics with `mnp {args:?} failed: {stdout}{stderr}` unless it
+/// exits 0.
+pub fn run_ok(cmd: &mut Command, args: &[&str]) -> String {
+    let out = cmd.args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "mnp {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The `.eml` files in `dir` (an outbox folder, a test SMTP server's
