@@ -265,3 +265,29 @@ mod props {
         }
     }
 }
+
+#[test]
+fn attribute_values_read_like_the_dom() {
+    use html::stream::attribute;
+    let raw = " style='color: red' BGCOLOR=#ff0000 style=\"second\" empty data-x=\"a&amp;b&notit=1&lt\" /";
+    assert_eq!(attribute(raw, "style").as_deref(), Some("color: red"));
+    assert_eq!(attribute(raw, "bgcolor").as_deref(), Some("#ff0000"));
+    assert_eq!(attribute(raw, "empty").as_deref(), Some(""));
+    // `&notit=` keeps its text (attribute rule), `&lt` at the end decodes
+    assert_eq!(attribute(raw, "data-x").as_deref(), Some("a&b&notit=1<"));
+    assert_eq!(attribute(raw, "missing"), None);
+    assert_eq!(attribute("", "style"), None);
+    // the same values as html5ever's tree
+    let doc = html::parse(&format!("<table><tr><td{raw}>x</td></tr></table>"));
+    let td = doc
+        .select(&scraper::Selector::parse("td").unwrap())
+        .next()
+        .unwrap();
+    for name in ["style", "bgcolor", "empty", "data-x", "missing"] {
+        assert_eq!(
+            attribute(raw, name).as_deref(),
+            td.value().attr(name),
+            "{name}"
+        );
+    }
+}

@@ -36,6 +36,11 @@ pub trait Sink {
     fn text(&mut self, text: &str);
     /// A comment node (it separates text nodes).
     fn comment(&mut self) {}
+    /// The source text of the attributes of the element just opened, for
+    /// elements made by a start tag (read values with [`attribute`]).
+    fn attributes(&mut self, raw: &str) {
+        let _ = raw;
+    }
 }
 
 /// The document uses a construct that [`stream`] does not model; use the DOM.
@@ -48,6 +53,8 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
     let mut b = Builder {
         sink,
+        src: html,
+        tag: None,
         names: String::new(),
         stack: Vec::new(),
         in_body: false,
@@ -62,6 +69,8 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
     let mut tok = Tokenizer {
         s: html,
         pos: 0,
+        name_at: (0, 0),
+        attrs_at: (0, 0),
         text: String::new(),
         name: String::new(),
     };
@@ -77,7 +86,9 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
             }
             Tok::Start(self_closing) => {
                 let name = std::mem::take(&mut tok.name);
+                b.tag = Some((tok.name_at, tok.attrs_at));
                 let r = b.start(&name, self_closing);
+                b.tag = None;
                 tok.name = name;
                 r?;
             }
@@ -110,6 +121,8 @@ enum EventKind {
     Close,
     Text,
     Comment,
+    /// Attributes of the `td`/`th` just opened.
+    Attributes,
 }
 
 impl Recording {
@@ -132,6 +145,7 @@ impl Recording {
                 EventKind::Close => sink.close(s),
                 EventKind::Text => sink.text(s),
                 EventKind::Comment => sink.comment(),
+                EventKind::Attributes => sink.attributes(s),
             }
         }
     }
@@ -164,6 +178,120 @@ impl Sink for Recording {
     fn comment(&mut self) {
         self.push(EventKind::Comment, "");
     }
+    fn attributes(&mut self, raw: &str) {
+        // kept for table cells only (cell colours); the rest is not read
+        if let Some(&(EventKind::Open, a, b)) = self.events.last()
+            && matches!(self.buf.get(a..b), Some("td" | "th"))
+        {
+            self.push(EventKind::Attributes, raw);
+        }
+    }
+}
+
+/// The value of attribute `name` (lower case) in the attribute source `raw`
+/// given to [`Sink::attributes`], decoded as html5ever decodes attribute
+/// values; the first of duplicate attributes counts, like in the DOM.
+pub fn attribute(raw: &str, name: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    loop {
+        while b.get(i).is_some_and(|&c| is_ws(c) || c == b'/') {
+            i += 1;
+        }
+        let n0 = i;
+        // an attribute name may start with '=' and runs to whitespace, '/', '>' or '='
+        if b.get(i) == Some(&b'=') {
+            i += 1;
+        }
+        while b
+            .get(i)
+            .is_some_and(|&c| !(is_ws(c) || c == b'/' || c == b'>' || c == b'='))
+        {
+            i += 1;
+        }
+        if i == n0 {
+            return None;
+        }
+        let this = raw.get(n0..i)?;
+        while b.get(i).is_some_and(|&c| is_ws(c)) {
+            i += 1;
+        }
+        let value = if b.get(i) == Some(&b'=') {
+            i += 1;
+            while b.get(i).is_some_and(|&c| is_ws(c)) {
+                i += 1;
+            }
+            match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let v0 = i + 1;
+                    let v1 = v0
+                        + b.get(v0..)?
+                            .iter()
+                            .position(|&c| c == q)
+                            .unwrap_or(b.len() - v0);
+                    i = v1 + 1;
+                    raw.get(v0..v1.min(raw.len()))
+                }
+                _ => {
+                    let v0 = i;
+                    while b.get(i).is_some_and(|&c| !(is_ws(c) || c == b'>')) {
+                        i += 1;
+                    }
+                    raw.get(v0..i)
+                }
+            }
+        } else {
+            Some("")
+        };
+        if this.eq_ignore_ascii_case(name) {
+            let mut out = String::new();
+            push_attr_value(&mut out, value?);
+            return Some(out);
+        }
+    }
+}
+
+/// Attribute value text: like [`push_text`] with html5ever's attribute rule
+/// for character references (a named reference without `;` followed by an
+/// alphanumeric or `=` stays as written).
+fn push_attr_value(out: &mut String, v: &str) {
+    let mut rest = v;
+    while let Some(p) = rest.find(['&', '\r', '\0']) {
+        out.push_str(rest.get(..p).unwrap_or(""));
+        let tail = rest.get(p..).unwrap_or("");
+        if tail.starts_with('&') {
+            let after = tail.get(1..).unwrap_or("");
+            let decoded = char_ref(after).filter(|&(used, _, _)| {
+                after.starts_with('#')
+                    || after.get(..used).is_some_and(|m| m.ends_with(';'))
+                    || !after
+                        .as_bytes()
+                        .get(used)
+                        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'=')
+            });
+            match decoded {
+                Some((used, a, b)) => {
+                    out.push(a);
+                    if let Some(b) = b {
+                        out.push(b);
+                    }
+                    rest = after.get(used..).unwrap_or("");
+                }
+                None => {
+                    out.push('&');
+                    rest = after;
+                }
+            }
+        } else if tail.starts_with('\r') {
+            out.push('\n');
+            rest = tail.get(1..).unwrap_or("");
+            rest = rest.strip_prefix('\n').unwrap_or(rest);
+        } else {
+            out.push('\u{fffd}');
+            rest = tail.get(1..).unwrap_or("");
+        }
+    }
+    out.push_str(rest);
 }
 
 // ---------------------------------------------------------------- tokenizer
@@ -194,6 +322,9 @@ enum Tok {
 struct Tokenizer<'a> {
     s: &'a str,
     pos: usize,
+    /// Byte ranges of the last tag's name and attributes.
+    name_at: (usize, usize),
+    attrs_at: (usize, usize),
     text: String,
     name: String,
 }
@@ -357,6 +488,8 @@ impl Tokenizer<'_> {
         match self.attributes(j) {
             Some((after, self_closing)) => {
                 self.pos = after;
+                self.name_at = (i, j);
+                self.attrs_at = (j, after.saturating_sub(1).max(j));
                 if end {
                     Tok::End
                 } else {
@@ -681,8 +814,11 @@ fn char_ref(s: &str) -> Option<(usize, char, Option<char>)> {
 
 // ------------------------------------------------------------------ builder
 
-struct Builder<'s, S: Sink> {
+struct Builder<'s, 'h, S: Sink> {
     sink: &'s mut S,
+    /// The document, and the name and attribute ranges of the current start tag.
+    src: &'h str,
+    tag: Option<((usize, usize), (usize, usize))>,
     /// Names of the open elements, back to back; `stack` holds their starts.
     names: String,
     stack: Vec<usize>,
@@ -1026,7 +1162,7 @@ enum Scope {
     Table,
 }
 
-impl<S: Sink> Builder<'_, S> {
+impl<S: Sink> Builder<'_, '_, S> {
     fn name_at(&self, i: usize) -> &str {
         let start = self.stack.get(i).copied().unwrap_or(0);
         let end = self.stack.get(i + 1).copied().unwrap_or(self.names.len());
@@ -1059,6 +1195,7 @@ impl<S: Sink> Builder<'_, S> {
             _ => {}
         }
         self.sink.open(name);
+        self.send_attributes(name);
         self.stack.push(self.names.len());
         self.names.push_str(name);
         if let Some(c) = table_ctx_of(name) {
@@ -1074,7 +1211,25 @@ impl<S: Sink> Builder<'_, S> {
     }
     fn void(&mut self, name: &str) {
         self.sink.open(name);
+        self.send_attributes(name);
         self.sink.close(name);
+    }
+    /// Give the sink the attributes of the current start tag when `name` is
+    /// the element it makes (not an implied one).
+    fn send_attributes(&mut self, name: &str) {
+        if let Some(((n0, n1), (a0, a1))) = self.tag
+            && self
+                .src
+                .get(n0..n1)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            self.tag = None;
+            if let Some(raw) = self.src.get(a0..a1)
+                && !raw.trim().is_empty()
+            {
+                self.sink.attributes(raw);
+            }
+        }
     }
     fn pop(&mut self) {
         if let Some(start) = self.stack.pop() {

@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use mnp_core::html::stream::{Recording, Sink, attribute};
 use mnp_core::{
     CircuitImpact, Email, Error, Impact, Maintenance, ParserDescriptor, Result, Status,
     VendorParser, Window,
@@ -173,29 +174,188 @@ struct Tables {
     services: Vec<Service>,
 }
 
+/// One `<tr>` as `read_html` reads it.
+#[derive(Debug, PartialEq, Eq)]
+struct HtmlRow {
+    /// Its nearest `table` (an id unique within the document).
+    table: Option<usize>,
+    /// No `<tr>` inside it.
+    leaf: bool,
+    /// Per cell of a leaf row (none for the others): its live text and its
+    /// `style` followed by its `bgcolor`.
+    cells: Vec<(String, String)>,
+}
+
+/// Every `<tr>` of one HTML body, from its recorded events, else the DOM.
+fn html_rows(src: &str, rec: Option<&Recording>) -> Vec<HtmlRow> {
+    if let Some(rec) = rec {
+        let mut r = RowReader::default();
+        rec.replay(&mut r);
+        // number tables by their first row, as the DOM path does
+        let mut ids: Vec<usize> = Vec::new();
+        for row in &mut r.rows {
+            if !row.leaf {
+                row.cells.clear();
+            }
+            row.table = row.table.map(|t| match ids.iter().position(|i| *i == t) {
+                Some(p) => p,
+                None => {
+                    ids.push(t);
+                    ids.len() - 1
+                }
+            });
+        }
+        return r.rows;
+    }
+    let (Some(sel_tr), doc) = (SEL_TR.as_ref(), mnp_core::html::parse(src)) else {
+        return Vec::new();
+    };
+    let mut ids = Vec::new();
+    doc.select(sel_tr)
+        .map(|tr| HtmlRow {
+            table: tr
+                .ancestors()
+                .find(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
+                .map(|a| match ids.iter().position(|i| *i == a.id()) {
+                    Some(p) => p,
+                    None => {
+                        ids.push(a.id());
+                        ids.len() - 1
+                    }
+                }),
+            leaf: tr.select(sel_tr).next().is_none(),
+            cells: cells(tr)
+                .into_iter()
+                .filter(|_| tr.select(sel_tr).next().is_none())
+                .map(|c| {
+                    let mut st = c.value().attr("style").unwrap_or("").to_string();
+                    st.push_str(c.value().attr("bgcolor").unwrap_or(""));
+                    (live_text(c), st)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// [`HtmlRow`]s from stream events: the DOM's rows, cells (`td`/`th` of a
+/// leaf row are its children), live text and colours.
+#[derive(Default)]
+struct RowReader {
+    rows: Vec<HtmlRow>,
+    tables: usize,
+    table_stack: Vec<usize>,
+    /// Open elements: a row (index), a cell (row index), or other.
+    open: Vec<Opened>,
+    /// Open cells: their text (struck parts left out), colours, and how many
+    /// strike-through elements are open inside them.
+    cells: Vec<(String, String, usize)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    Table,
+    Row(usize),
+    Cell(Option<usize>),
+    Struck,
+    Other,
+}
+
+impl Sink for RowReader {
+    fn open(&mut self, name: &str) {
+        let kind = match name {
+            "table" => {
+                self.table_stack.push(self.tables);
+                self.tables += 1;
+                Opened::Table
+            }
+            "tr" => {
+                for o in &self.open {
+                    if let Opened::Row(i) = o
+                        && let Some(r) = self.rows.get_mut(*i)
+                    {
+                        r.leaf = false;
+                    }
+                }
+                self.rows.push(HtmlRow {
+                    table: self.table_stack.last().copied(),
+                    leaf: true,
+                    cells: Vec::new(),
+                });
+                Opened::Row(self.rows.len() - 1)
+            }
+            "td" | "th" => {
+                let row = self.open.iter().rev().find_map(|o| match o {
+                    Opened::Row(i) => Some(*i),
+                    _ => None,
+                });
+                self.cells.push((String::new(), String::new(), 0));
+                Opened::Cell(row)
+            }
+            "strike" | "s" | "del" => {
+                for c in &mut self.cells {
+                    c.2 += 1;
+                }
+                Opened::Struck
+            }
+            _ => Opened::Other,
+        };
+        self.open.push(kind);
+    }
+    fn attributes(&mut self, raw: &str) {
+        if let Some(Opened::Cell(_)) = self.open.last()
+            && let Some(c) = self.cells.last_mut()
+        {
+            c.1 = attribute(raw, "style").unwrap_or_default();
+            c.1.push_str(&attribute(raw, "bgcolor").unwrap_or_default());
+        }
+    }
+    fn close(&mut self, _: &str) {
+        match self.open.pop() {
+            Some(Opened::Table) => {
+                self.table_stack.pop();
+            }
+            Some(Opened::Cell(row)) => {
+                if let Some((text, style, _)) = self.cells.pop()
+                    && let Some(r) = row.and_then(|i| self.rows.get_mut(i))
+                {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    r.cells.push((text, style));
+                }
+            }
+            Some(Opened::Struck) => {
+                for c in &mut self.cells {
+                    c.2 = c.2.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn text(&mut self, text: &str) {
+        for c in &mut self.cells {
+            if c.2 == 0 {
+                c.0.push_str(text);
+                c.0.push(' ');
+            }
+        }
+    }
+}
+
 fn read_html(email: &Email) -> Tables {
     let mut out = Tables::default();
-    let Some(sel_tr) = SEL_TR.as_ref() else {
-        return out;
-    };
-    for doc in email.html_docs() {
+    for (src, rec) in email.html_sources().into_iter().zip(email.html_events()) {
         // the services table being read and its columns
         let mut cols: Option<(usize, Option<usize>, Option<usize>)> = None;
         let mut services_table = None;
-        for tr in doc.select(sel_tr) {
-            let table = tr
-                .ancestors()
-                .find(|a| a.value().as_element().is_some_and(|e| e.name() == "table"))
-                .map(|a| a.id());
+        for tr in html_rows(src, rec) {
+            let table = tr.table;
             if table != services_table {
                 cols = None;
             }
-            let cs = cells(tr);
             // a row of a nested table is also a descendant of the outer row; only leaf rows count
-            if tr.select(sel_tr).next().is_some() {
+            if !tr.leaf {
                 continue;
             }
-            let texts: Vec<String> = cs.iter().map(|c| live_text(*c)).collect();
+            let texts: Vec<String> = tr.cells.iter().map(|c| c.0.clone()).collect();
             let label = texts
                 .first()
                 .map(|t| t.trim().to_ascii_lowercase())
@@ -231,15 +391,8 @@ fn read_html(email: &Email) -> Tables {
                 continue;
             }
             let (style, itext) = imp
-                .and_then(|i| {
-                    cs.get(i)
-                        .map(|c| (c, texts.get(i).cloned().unwrap_or_default()))
-                })
-                .map(|(c, t)| {
-                    let mut st = c.value().attr("style").unwrap_or("").to_string();
-                    st.push_str(c.value().attr("bgcolor").unwrap_or(""));
-                    (st, t)
-                })
+                .and_then(|i| tr.cells.get(i))
+                .map(|(t, st)| (st.clone(), t.clone()))
                 .unwrap_or_default();
             out.services.push(Service {
                 circuit,
@@ -348,7 +501,7 @@ impl VendorParser for Gtt {
             .map(|m| m.as_str().to_string())
             .unwrap_or_default();
         let status = status_of(&state).unwrap_or(Status::Confirmed);
-        let mut tables = if email.html_docs().is_empty() {
+        let mut tables = if email.html_sources().is_empty() {
             read_text(text)
         } else {
             read_html(email)
@@ -401,6 +554,45 @@ impl VendorParser for Gtt {
     clippy::panic
 )]
 mod tests {
+    /// Rows read from the recorded events equal the DOM's (table, leaf, cell
+    /// live text and colours) on every HTML body of the corpus.
+    #[test]
+    fn stream_rows_equal_dom_rows_on_the_corpus() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|e| e == "eml") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        walk(&root.join("../shared/corpus/real"), &mut files);
+        walk(&root.join("corpus"), &mut files);
+        let mut checked = 0;
+        for f in files {
+            let Ok(email) = Email::parse(&std::fs::read(&f).unwrap()) else {
+                continue;
+            };
+            for (src, rec) in email.html_sources().into_iter().zip(email.html_events()) {
+                let Some(rec) = rec else { continue };
+                assert_eq!(
+                    html_rows(src, Some(rec)),
+                    html_rows(src, None),
+                    "{}",
+                    f.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
     use super::*;
 
     const HTML: &str = "From: InfraCo.CM@exainfra.net\nSubject: EXA Planned Work Notification TT 7001 - Rescheduled\nContent-Type: text/html\n\n\
