@@ -105,8 +105,6 @@ pub struct Email {
     pub date: Option<DateTime<Utc>>,
     /// `Message-ID:` without angle brackets.
     pub message_id: Option<String>,
-    /// All headers, decoded, in order.
-    pub headers: Vec<(String, String)>,
     /// Leaf parts in document order.
     pub parts: Vec<Part>,
     /// Forwarded messages (`message/rfc822` parts), decoded.
@@ -114,6 +112,7 @@ pub struct Email {
     /// Size of the raw message in bytes.
     pub size: usize,
     raw: Vec<u8>,
+    headers_cache: OnceCell<Vec<(String, String)>>,
     text_cache: OnceCell<String>,
     html_text_cache: OnceCell<String>,
     html_cache: OnceCell<Vec<Html>>,
@@ -174,9 +173,24 @@ impl Email {
             .unwrap_or("")
     }
 
+    /// All headers, decoded (unfolded, RFC 2047), in order. Decoded on the
+    /// first call: most mails only need the few fields read eagerly.
+    pub fn headers(&self) -> &[(String, String)] {
+        self.headers_cache.get_or_init(|| {
+            mailparse::parse_headers(&self.raw)
+                .map(|(headers, _)| {
+                    headers
+                        .iter()
+                        .map(|h| (h.get_key(), header_value(h)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
     /// A header value by case-insensitive name (first occurrence).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
+        self.headers()
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
@@ -374,6 +388,138 @@ fn mailbox_of(parsed: &ParsedMail<'_>, name: &str) -> Option<Mailbox> {
     })
 }
 
+/// A header value unfolded and RFC 2047-decoded, as
+/// [`mailparse::MailHeader::get_value`] gives it. Most values have no encoded
+/// word: for a UTF-8 value without `=?` that is the lines, each without its
+/// leading whitespace, joined by one space, done here without mailparse's
+/// token vectors; anything else goes to mailparse.
+fn header_value(h: &mailparse::MailHeader<'_>) -> String {
+    let raw = h.get_value_raw();
+    if memchr::memmem::find(raw, b"=?").is_some() {
+        return h.get_value();
+    }
+    let Ok(value) = std::str::from_utf8(raw) else {
+        return h.get_value();
+    };
+    let mut out = String::with_capacity(value.len());
+    for (i, line) in value.lines().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(line.trim_start());
+    }
+    out
+}
+
+/// The transfer-decoded body of a leaf part. Quoted-printable is decoded by
+/// [`decode_quoted_printable`] (mailparse's decoder builds a filtered copy
+/// of the body and decodes it char by char); the rest by mailparse.
+fn body_bytes(p: &ParsedMail<'_>) -> std::result::Result<Vec<u8>, mailparse::MailParseError> {
+    match p.get_body_encoded() {
+        mailparse::body::Body::QuotedPrintable(b) => Ok(decode_quoted_printable(b.get_raw())),
+        _ => p.get_body_raw(),
+    }
+}
+
+/// Quoted-printable decoding with exactly the results of the
+/// `quoted_printable` crate in its robust mode (which mailparse uses): bytes
+/// other than printable ASCII, tab, CR and LF are dropped first; each line
+/// loses its trailing spaces, tabs and CRs; `=` + two hex digits is a byte,
+/// `=` at the end of a line joins it to the next, `=` + one character at the
+/// end of a line is kept as is, any other `=` is kept; lines are joined by
+/// CR LF, and a final line break is kept.
+fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
+    let keep = |c: u8| matches!(c, b'\t' | b'\r' | b'\n' | b' '..=b'~');
+    let mut out = Vec::with_capacity(input.len());
+    let mut scratch = Vec::new();
+    // None before the first line; Some(true) when the line before ended
+    // with a hard line break
+    let mut line_break: Option<bool> = None;
+    let mut ends_with_newline = false;
+    let mut rest = input;
+    while !rest.is_empty() {
+        let (seg, next, had_newline) = match memchr::memchr(b'\n', rest) {
+            Some(nl) => (
+                rest.get(..nl).unwrap_or_default(),
+                rest.get(nl + 1..).unwrap_or_default(),
+                true,
+            ),
+            None => (rest, &[][..], false),
+        };
+        rest = next;
+        let line: &[u8] = if seg.iter().all(|&c| keep(c)) {
+            seg
+        } else {
+            scratch.clear();
+            scratch.extend(seg.iter().copied().filter(|&c| keep(c)));
+            &scratch
+        };
+        if !had_newline && line.is_empty() {
+            // nothing kept after the last line feed: no further line
+            break;
+        }
+        ends_with_newline = had_newline;
+        let end = line
+            .iter()
+            .rposition(|&c| !matches!(c, b' ' | b'\t' | b'\r'))
+            .map_or(0, |p| p + 1);
+        let line = line.get(..end).unwrap_or_default();
+        if line_break == Some(true) {
+            out.extend_from_slice(b"\r\n");
+            line_break = Some(false);
+        }
+        let mut i = 0;
+        let mut hard = true;
+        while let Some(&c) = line.get(i) {
+            if c != b'=' {
+                // copy the run up to the next '='
+                let run = line
+                    .get(i..)
+                    .and_then(|r| memchr::memchr(b'=', r))
+                    .map_or(line.len(), |p| i + p);
+                out.extend_from_slice(line.get(i..run).unwrap_or_default());
+                i = run;
+                continue;
+            }
+            match (line.get(i + 1), line.get(i + 2)) {
+                (None, _) => {
+                    // soft line break
+                    hard = false;
+                    break;
+                }
+                (Some(&u), None) => {
+                    out.push(b'=');
+                    out.push(u);
+                    break;
+                }
+                (Some(&u), Some(&l)) => {
+                    match (hex_digit(u), hex_digit(l)) {
+                        (Some(h), Some(lo)) => out.push(h << 4 | lo),
+                        _ => out.extend_from_slice(&[b'=', u, l]),
+                    }
+                    i += 3;
+                }
+            }
+        }
+        if hard {
+            line_break = Some(true);
+        }
+    }
+    if ends_with_newline && line_break == Some(true) {
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
 fn mailparse_err(e: mailparse::MailParseError) -> Error {
     let s = e.to_string();
     if s.contains("Recursion limit") {
@@ -401,21 +547,13 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
             reason: "no header block".into(),
         });
     }
-    let headers: Vec<(String, String)> = parsed
-        .headers
-        .iter()
-        .map(|h| (h.get_key(), h.get_value()))
-        .collect();
-    let subject = parsed
-        .headers
-        .get_first_value("Subject")
-        .unwrap_or_default();
-    let date = parsed
-        .headers
-        .get_first_value("Date")
+    // the other headers are decoded when asked for (`Email::headers`)
+    let first = |name: &str| parsed.headers.get_first_header(name).map(header_value);
+    let subject = first("Subject").unwrap_or_default().trim().to_string();
+    let date = first("Date")
         .and_then(|d| mailparse::dateparse(&d).ok())
         .and_then(|ts| Utc.timestamp_opt(ts, 0).single());
-    let message_id = parsed.headers.get_first_value("Message-ID").map(|m| {
+    let message_id = first("Message-ID").map(|m| {
         m.trim()
             .trim_start_matches('<')
             .trim_end_matches('>')
@@ -426,14 +564,14 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
         from: mailbox_of(&parsed, "From"),
         sender: mailbox_of(&parsed, "Sender"),
         reply_to: mailbox_of(&parsed, "Reply-To"),
-        subject: subject.trim().to_string(),
+        subject,
         date,
         message_id,
-        headers,
         parts: Vec::new(),
         forwarded: Vec::new(),
         size: raw.len(),
         raw: raw.to_vec(),
+        headers_cache: OnceCell::new(),
         text_cache: OnceCell::new(),
         html_text_cache: OnceCell::new(),
         html_cache: OnceCell::new(),
@@ -512,7 +650,7 @@ fn walk(p: &ParsedMail<'_>, limits: &Limits, depth: usize, email: &mut Email) ->
         .or_else(|| p.ctype.params.get("name"))
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let data = p.get_body_raw().map_err(|e| Error::Malformed {
+    let data = body_bytes(p).map_err(|e| Error::Malformed {
         reason: format!("cannot decode {mime} part: {e}"),
     })?;
     if mime == "message/rfc822" || mime == "message/global" {
@@ -567,5 +705,89 @@ fn decode_text(p: &ParsedMail<'_>, data: &[u8]) -> String {
     match std::str::from_utf8(data) {
         Ok(s) => s.to_string(),
         Err(_) => encoding_rs::WINDOWS_1252.decode(data).0.into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// mailparse's own decoding of `body` as a quoted-printable part.
+    fn mailparse_qp(body: &[u8]) -> Vec<u8> {
+        let mut mail = b"Content-Transfer-Encoding: quoted-printable\r\n\r\n".to_vec();
+        mail.extend_from_slice(body);
+        let parsed = mailparse::parse_mail(&mail).unwrap();
+        parsed.get_body_raw().unwrap()
+    }
+
+    #[test]
+    fn quoted_printable_hand_checked() {
+        // soft break joins, hex octets decode, a bad octet and a lone '='
+        // with one character before the line end are kept, trailing blanks go
+        let got = decode_quoted_printable(b"Caf=C3=A9 =\r\nau lait=ZZ \t\r\nx=4\r\n\r\n");
+        assert_eq!(got, b"Caf\xc3\xa9 au lait=ZZ\r\nx=4\r\n\r\n");
+        // 8-bit bytes are dropped before the octets are read
+        assert_eq!(decode_quoted_printable(b"=\xffA\xfe9"), b"\xa9");
+        // nothing kept after the last line feed: no extra line
+        assert_eq!(decode_quoted_printable(b"a\n\xff"), b"a\r\n");
+        assert_eq!(decode_quoted_printable(b"a=\n"), b"a");
+        assert_eq!(decode_quoted_printable(b""), b"");
+    }
+
+    #[test]
+    fn header_values_hand_checked() {
+        let mail =
+            b"Subject: Planned\r\n  work\r\n\tnext week\r\nX-A: =?utf-8?q?=C3=BC?=\r\n\r\nbody";
+        let parsed = mailparse::parse_mail(mail).unwrap();
+        assert_eq!(header_value(&parsed.headers[0]), "Planned work next week");
+        assert_eq!(header_value(&parsed.headers[1]), "\u{fc}");
+    }
+
+    fn qp_input() -> impl Strategy<Value = Vec<u8>> {
+        let atoms = prop::sample::select(vec![
+            &b"="[..],
+            b"=\r\n",
+            b"=\n",
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b" ",
+            b"\t",
+            b"=3D",
+            b"=c3=a9",
+            b"=G1",
+            b"\xff",
+            b"\x00",
+            b"ab",
+            b"Z",
+            b"?",
+        ]);
+        prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn quoted_printable_equals_mailparse(body in qp_input()) {
+            prop_assert_eq!(decode_quoted_printable(&body), mailparse_qp(&body));
+        }
+
+        #[test]
+        fn header_value_equals_mailparse(
+            value in prop::collection::vec(
+                prop::sample::select(vec![
+                    "a", " ", "\t", "\r\n ", "\r\n\t", "\n ", "=?", "?=", "=?utf-8?q?x?=",
+                    "\u{e9}", "<b@c.d>", "\"q\"", ","
+                ]),
+                0..20,
+            )
+        ) {
+            let mail = format!("X-T: {}\r\n\r\nbody", value.concat());
+            let parsed = mailparse::parse_mail(mail.as_bytes()).unwrap();
+            if let Some(h) = parsed.headers.first() {
+                prop_assert_eq!(header_value(h), h.get_value());
+            }
+        }
     }
 }

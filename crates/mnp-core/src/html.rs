@@ -336,6 +336,16 @@ impl Writer {
                 }
             };
             if sep {
+                if c == b' '
+                    && start.is_some()
+                    && b.get(i + 1)
+                        .is_some_and(|&n| n < 0x80 && !matches!(n, b'\t'..=b'\r' | b' '))
+                {
+                    // one space inside a run of words: the words go out
+                    // together, with the one space `word` would put between
+                    i += 1;
+                    continue;
+                }
                 match start.take() {
                     Some(s) => self.word(t.get(s..i).unwrap_or(""), seen_sep),
                     None if i == 0 => self.pending_space = true,
@@ -434,6 +444,9 @@ mod tests {
             "ab\u{a0}\u{a0}cd",
             "\x1c",
             "中文 字",
+            "one two  three",
+            "a \x0bb c\u{a0}d e\u{2003}f",
+            "x y ",
         ];
         for a in pieces {
             for b in pieces {

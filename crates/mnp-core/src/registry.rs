@@ -189,13 +189,17 @@ impl Entry {
 
     /// True when `domain` is one of this vendor's sender domains or a subdomain of one.
     pub fn matches_domain(&self, domain: &str) -> bool {
-        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        // compared without lower-casing a copy: routing asks every entry
+        let domain = domain.trim().trim_end_matches('.');
         !domain.is_empty()
             && self.senders.iter().any(|s| {
-                domain == *s
-                    || (domain.len() > s.len()
-                        && domain.ends_with(s.as_str())
-                        && domain.as_bytes().get(domain.len() - s.len() - 1) == Some(&b'.'))
+                domain.eq_ignore_ascii_case(s)
+                    || domain.len().checked_sub(s.len() + 1).is_some_and(|dot| {
+                        domain.as_bytes().get(dot) == Some(&b'.')
+                            && domain
+                                .get(dot + 1..)
+                                .is_some_and(|tail| tail.eq_ignore_ascii_case(s))
+                    })
             })
     }
 

@@ -544,7 +544,7 @@ impl Tokenizer<'_> {
                 S::BeforeValue => match c {
                     _ if is_ws(c) => {}
                     b'"' | b'\'' => {
-                        let p = b.get(i + 1..)?.iter().position(|&x| x == c)?;
+                        let p = memchr::memchr(c, b.get(i + 1..)?)?;
                         i += p + 1;
                         s = S::AfterQuoted;
                     }
@@ -684,11 +684,9 @@ impl Tokenizer<'_> {
     }
 }
 
-/// Offset (from `from`) of the first `byte` in `b[from..]`. A plain loop:
-/// between tags the distances are short, where `str::find` pays for its
-/// set-up on every call.
+/// Offset (from `from`) of the first `byte` in `b[from..]`.
 fn find_byte(b: &[u8], from: usize, byte: u8) -> Option<usize> {
-    b.get(from..)?.iter().position(|&c| c == byte)
+    memchr::memchr(byte, b.get(from..)?)
 }
 
 /// The end (just past `-->` or `--!>`) of a comment whose text starts `s`.
@@ -709,9 +707,15 @@ fn comment_end(s: &str) -> Option<usize> {
 /// character references decoded when `entities`, and NUL dropped (data) or
 /// replaced by U+FFFD (`raw`).
 fn push_text(out: &mut String, seg: &str, entities: bool, raw: bool) {
-    let special = |b: &u8| *b == b'\r' || *b == 0 || (entities && *b == b'&');
+    let special = |b: &[u8]| {
+        if entities {
+            memchr::memchr3(b'\r', 0, b'&', b)
+        } else {
+            memchr::memchr2(b'\r', 0, b)
+        }
+    };
     let mut rest = seg;
-    while let Some(p) = rest.as_bytes().iter().position(special) {
+    while let Some(p) = special(rest.as_bytes()) {
         out.push_str(rest.get(..p).unwrap_or(""));
         let tail = rest.get(p..).unwrap_or("");
         let mut chars = tail.chars();
@@ -791,6 +795,19 @@ fn char_ref(s: &str) -> Option<(usize, char, Option<char>)> {
             Some((i, c, None))
         }
         c if c.is_ascii_alphanumeric() => {
+            // the references mail uses most, terminated by ';': no longer
+            // name starts with them, so they are the longest match
+            for (name, ch) in [
+                ("nbsp;", '\u{a0}'),
+                ("amp;", '&'),
+                ("lt;", '<'),
+                ("gt;", '>'),
+                ("quot;", '"'),
+            ] {
+                if s.starts_with(name) {
+                    return Some((name.len(), ch, None));
+                }
+            }
             let mut best: Option<(usize, (u32, u32))> = None;
             for (i, ch) in s.char_indices() {
                 let end = i + ch.len_utf8();

@@ -16,8 +16,8 @@ static DEAR: LazyLock<Option<Regex>> =
 /// the label after an optional `:`/tab/space. When nothing follows on that
 /// line, the next non-empty line is returned.
 pub fn label_value(text: &str, labels: &[&str]) -> Option<String> {
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, raw) in lines.iter().enumerate() {
+    let mut lines = text.lines();
+    while let Some(raw) = lines.next() {
         let line = raw.trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '*');
         for label in labels {
             let Some(head) = line.get(..label.len()) else {
@@ -40,8 +40,7 @@ pub fn label_value(text: &str, labels: &[&str]) -> Option<String> {
                 return Some(value.to_string());
             }
             return lines
-                .iter()
-                .skip(i + 1)
+                .by_ref()
                 .map(|l| l.trim())
                 .find(|l| !l.is_empty())
                 .map(|l| l.to_string());
