@@ -518,7 +518,9 @@ fn error_chain(e: &smtp::Error) -> String {
     mnp_maxout::alert::one_line(&parts.join(": "), 300)
 }
 
-fn safe_name(s: &str) -> String {
+/// `s` with everything but ASCII letters, digits and `-` replaced by `_`
+/// (a file name that cannot leave its folder).
+pub(crate) fn safe_name(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {

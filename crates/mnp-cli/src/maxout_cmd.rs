@@ -517,18 +517,6 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
 
 // ---------------------------------------------------------------- outbox
 
-fn safe_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 // ---------------------------------------------------------------- report
 
 /// `mnp maxout report`.
@@ -657,7 +645,7 @@ pub fn report(args: ReportArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
                     .collect(),
             };
             let chart = mnp_maxout::svg::Chart::new(title, &points, *threshold);
-            let path = dir.join(format!("{}.svg", safe_name(circuit)));
+            let path = dir.join(format!("{}.svg", crate::mailer::safe_name(circuit)));
             std::fs::write(&path, mnp_maxout::svg::render(&chart))
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }

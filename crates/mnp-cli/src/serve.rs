@@ -519,7 +519,9 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-fn authorized(headers: &HeaderMap, token: &str) -> bool {
+/// `Authorization: Bearer T` (or `Token T`, the InfluxDB v2 form Telegraf
+/// sends) carrying exactly `token`, compared in constant time.
+pub(crate) fn authorized(headers: &HeaderMap, token: &str) -> bool {
     let Some(v) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -529,8 +531,22 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
     let Some((scheme, given)) = v.trim().split_once(' ') else {
         return false;
     };
-    scheme.eq_ignore_ascii_case("bearer")
+    (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token"))
         && constant_time_eq(given.trim().as_bytes(), token.as_bytes())
+}
+
+/// The request body, or the error that says why it could not be read
+/// (413 when it is over the route's limit).
+pub(crate) fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        let status = e.status();
+        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "request body too large".to_string()
+        } else {
+            format!("cannot read the body: {}", e.body_text())
+        };
+        ApiError::new(status, msg)
+    })
 }
 
 /// Decode `application/x-www-form-urlencoded` text.
@@ -777,15 +793,7 @@ async fn webhook(
             "webhook disabled: no helpdesk source configured (--helpdesk or MNP_HELPDESK)",
         ));
     };
-    let body = body.map_err(|e| {
-        let status = e.status();
-        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "request body too large".to_string()
-        } else {
-            format!("cannot read the body: {}", e.body_text())
-        };
-        ApiError::new(status, msg)
-    })?;
+    let body = read_body(body)?;
     let id = ticket_of(&headers, &body)?;
     let result = blocking(move || ingest_ticket(&app, &spec, &id)).await?;
     Ok(Json(result).into_response())
@@ -898,15 +906,7 @@ async fn log_events(
             "missing or wrong bearer token",
         ));
     }
-    let body = body.map_err(|e| {
-        let status = e.status();
-        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "request body too large".to_string()
-        } else {
-            format!("cannot read the body: {}", e.body_text())
-        };
-        ApiError::new(status, msg)
-    })?;
+    let body = read_body(body)?;
     let (opts, gap) = log_options(&uri)?;
     let (text, format) = log_lines(&headers, &body)?;
     let summary = blocking(move || {
@@ -970,6 +970,22 @@ mod tests {
         assert!(!constant_time_eq(b"s3cret", b"s3cret!"));
         assert!(!constant_time_eq(b"", b"x"));
         assert!(!constant_time_eq(b"s3cres", b"s3cret"));
+    }
+
+    #[test]
+    fn bearer_or_token_scheme() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+            authorized(&h, "s3cret")
+        };
+        assert!(with("Bearer s3cret"));
+        assert!(with("bearer  s3cret "));
+        assert!(with("Token s3cret"), "InfluxDB v2 / Telegraf form");
+        assert!(!with("Basic s3cret"));
+        assert!(!with("Bearer s3cre"));
+        assert!(!with("s3cret"));
+        assert!(!authorized(&HeaderMap::new(), "s3cret"));
     }
 
     #[test]

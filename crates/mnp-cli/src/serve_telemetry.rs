@@ -67,7 +67,7 @@ use serde_json::{Value, json};
 use crate::config::{self, GlobalOpts};
 use crate::mailer::Mailer;
 use crate::maxout_runtime::{Runtime, RuntimeOptions};
-use crate::serve::{ApiError, constant_time_eq};
+use crate::serve::{ApiError, authorized, read_body};
 
 /// Most samples the worker takes from the queue for one transaction.
 pub const DRAIN_MAX: usize = 50_000;
@@ -570,29 +570,13 @@ fn admit(
             "telemetry disabled: no API token configured (--token or MNP_API_TOKEN)",
         ));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| {
-            scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")
-        })
-        .map(|(_, t)| t.trim());
-    if !given.is_some_and(|t| constant_time_eq(t.as_bytes(), token.as_bytes())) {
+    if !authorized(headers, token) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "missing or wrong bearer token",
         ));
     }
-    let body = body.map_err(|e| {
-        let status = e.status();
-        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "request body too large".to_string()
-        } else {
-            format!("cannot read the body: {}", e.body_text())
-        };
-        ApiError::new(status, msg)
-    })?;
+    let body = read_body(body)?;
     let enc = headers
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
