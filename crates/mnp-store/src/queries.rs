@@ -160,9 +160,12 @@ pub struct ForecastEvent {
     pub sequence: Option<i64>,
 }
 
+/// A circuit's window: (internal circuit id, begin, end).
+pub type Span = (Uuid, DateTime<Utc>, DateTime<Utc>);
+
 impl ForecastEvent {
     /// (circuit, begin, end) when the event has a matched circuit and a window.
-    pub fn span(&self) -> Option<(Uuid, DateTime<Utc>, DateTime<Utc>)> {
+    pub fn span(&self) -> Option<Span> {
         Some((
             self.internal_circuit_id?,
             self.begin_window?,
@@ -644,7 +647,7 @@ impl Store {
 
     /// (circuit, begin, end) of the current events of a maintenance that
     /// have a matched circuit and a window.
-    fn current_spans(&mut self, key: i64) -> Result<Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>> {
+    fn current_spans(&mut self, key: i64) -> Result<Vec<Span>> {
         let rows = self.db().query(
             r#"SELECT "internalCircuitId", "beginWindow", "endWindow" FROM "MaintForecastEvent"
                WHERE "maintenanceKey" = $1 AND "current" = $2 AND "internalCircuitId" IS NOT NULL
@@ -664,10 +667,7 @@ impl Store {
 
     /// Mark evaluated outages of these circuits that overlap these windows
     /// unevaluated again; returns how many changed.
-    fn reopen_outages_under(
-        &mut self,
-        spans: &[(Uuid, DateTime<Utc>, DateTime<Utc>)],
-    ) -> Result<u64> {
+    fn reopen_outages_under(&mut self, spans: &[Span]) -> Result<u64> {
         let mut n = 0;
         for (circuit, begin, end) in spans {
             n += self.db().execute(
