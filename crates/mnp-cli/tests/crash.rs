@@ -5,6 +5,7 @@
 //! maintenance has exactly its one set of forecast events: nothing lost,
 //! nothing duplicated. Runs on SQLite, and on PostgreSQL when
 //! `MNP_TEST_POSTGRES_URL` is set.
+#![allow(clippy::print_stderr)] // skip notes and measurements are for the test log
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

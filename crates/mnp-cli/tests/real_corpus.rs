@@ -3,6 +3,7 @@
 //! above the value recorded in `real_corpus_baseline.json`, and
 //! `docs/conformance.md` must be what `mnp corpus score --format markdown`
 //! prints now. Prints a skip message when the corpus is absent.
+#![allow(clippy::print_stderr)] // skip notes and measurements are for the test log
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

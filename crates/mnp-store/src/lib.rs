@@ -101,7 +101,7 @@ impl Store {
                 url: mnp_core::util::redact_url(u),
                 reason: e.to_string(),
             })?;
-            Db::Postgres(client, Default::default())
+            Db::Postgres(Box::new(client), Default::default())
         } else {
             let path = u
                 .strip_prefix("sqlite://")

@@ -1,6 +1,6 @@
 //! Shared test setup: stores on SQLite (always) and PostgreSQL (when
 //! `MNP_TEST_POSTGRES_URL` names a server; each test gets its own database).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 
