@@ -323,43 +323,60 @@ impl Writer {
             return;
         }
         let b = t.as_bytes();
+        let n = b.len();
+        // an ASCII byte that is part of a word
+        let wordy = |c: u8| c < 0x80 && !matches!(c, b'\t'..=b'\r' | b' ');
+        // the separator (whitespace or no-break space) starting at `i`, and its length
+        let sep_at = |i: usize| -> Option<usize> {
+            let c = *b.get(i)?;
+            if c < 0x80 {
+                return matches!(c, b'\t'..=b'\r' | b' ').then_some(1);
+            }
+            let ch = t.get(i..)?.chars().next()?;
+            (ch.is_whitespace() || ch == '\u{a0}').then(|| ch.len_utf8())
+        };
         let mut i = 0;
-        let mut start: Option<usize> = None;
         let mut seen_sep = false;
-        while let Some(&c) = b.get(i) {
-            let (sep, len) = if c < 0x80 {
-                (matches!(c, b'\t'..=b'\r' | b' '), 1)
-            } else {
-                match t.get(i..).and_then(|r| r.chars().next()) {
-                    Some(ch) => (ch.is_whitespace() || ch == '\u{a0}', ch.len_utf8()),
-                    None => (false, 1),
-                }
-            };
-            if sep {
-                if c == b' '
-                    && start.is_some()
-                    && b.get(i + 1)
-                        .is_some_and(|&n| n < 0x80 && !matches!(n, b'\t'..=b'\r' | b' '))
-                {
-                    // one space inside a run of words: the words go out
-                    // together, with the one space `word` would put between
-                    i += 1;
-                    continue;
-                }
-                match start.take() {
-                    Some(s) => self.word(t.get(s..i).unwrap_or(""), seen_sep),
-                    None if i == 0 => self.pending_space = true,
-                    None => {}
+        loop {
+            // a run of separators
+            let run = i;
+            while let Some(len) = sep_at(i) {
+                i += len;
+            }
+            if i > run {
+                if run == 0 {
+                    self.pending_space = true;
                 }
                 seen_sep = true;
-            } else if start.is_none() {
-                start = Some(i);
             }
-            i += len;
-        }
-        match start {
-            Some(s) => self.word(t.get(s..).unwrap_or(""), seen_sep),
-            None => self.pending_space = true,
+            if i >= n {
+                if i > run {
+                    self.pending_space = true;
+                }
+                return;
+            }
+            // a word; a single space between words is kept inside the run
+            // (`word` would put exactly that space between them)
+            let start = i;
+            loop {
+                while b.get(i).is_some_and(|&c| wordy(c)) {
+                    i += 1;
+                }
+                match b.get(i) {
+                    Some(&c) if c >= 0x80 => {
+                        if sep_at(i).is_some() {
+                            break;
+                        }
+                        i += t
+                            .get(i..)
+                            .and_then(|r| r.chars().next())
+                            .map_or(1, char::len_utf8);
+                    }
+                    Some(b' ') if b.get(i + 1).is_some_and(|&c| wordy(c)) => i += 1,
+                    _ => break,
+                }
+            }
+            self.word(t.get(start..i).unwrap_or(""), seen_sep);
         }
     }
     fn word(&mut self, w: &str, after_space: bool) {
@@ -426,6 +443,33 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn writer_text_matches_the_reference_on_random_text(
+            texts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        " ", "  ", "\n", "\t", "\r", "\x0b", "\x1c", "\u{a0}", "\u{2003}",
+                        "\u{85}", "a", "bc", "é", "中", "-", ":",
+                    ]),
+                    0..12,
+                ),
+                1..4,
+            )
+        ) {
+            let (mut fast, mut slow) = (Writer::default(), Writer::default());
+            for (k, t) in texts.iter().map(|t| t.concat()).enumerate() {
+                if k == 1 {
+                    fast.cell();
+                    slow.cell();
+                }
+                fast.text(&t);
+                reference_text(&mut slow, &t);
+            }
+            proptest::prop_assert_eq!(fast.finish(), slow.finish());
+        }
+    }
+
     #[test]
     fn writer_text_matches_the_reference() {
         let pieces = [
@@ -447,6 +491,12 @@ mod tests {
             "one two  three",
             "a \x0bb c\u{a0}d e\u{2003}f",
             "x y ",
+            " lead and trail ",
+            "a  b",
+            " ",
+            "wrapped\nline\r\nand\ttab\n",
+            "\nx\ny",
+            "p\n\nq",
         ];
         for a in pieces {
             for b in pieces {

@@ -519,6 +519,24 @@ impl Tokenizer<'_> {
         let b = self.bytes();
         let mut s = S::Before;
         loop {
+            // inside a name or an unquoted value, skip to the next byte
+            // that can end it
+            match s {
+                S::Name => {
+                    while b
+                        .get(i)
+                        .is_some_and(|&c| !is_ws(c) && !matches!(c, b'/' | b'>' | b'='))
+                    {
+                        i += 1;
+                    }
+                }
+                S::Unquoted => {
+                    while b.get(i).is_some_and(|&c| !is_ws(c) && c != b'>') {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            }
             let c = *b.get(i)?;
             match s {
                 S::Before => match c {

@@ -66,14 +66,36 @@ static ZONE_HEAD: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Collapse whitespace and drop ordinal suffixes, commas, `at`, `hrs`.
 pub fn normalize(s: &str) -> String {
     let mut t = s.replace('\u{a0}', " ");
-    if let Some(r) = ORDINAL.as_ref() {
+    // The regexes only run when a byte they need is there (most strings
+    // have no ordinal, and many no comma or `at`/`h` word): dates are read
+    // many times per mail. Non-ASCII text always goes to the regexes
+    // (Unicode digits, case folding).
+    let b = t.as_bytes();
+    let ascii = t.is_ascii();
+    let ordinal = !ascii
+        || b.windows(2).any(|w| {
+            w.first().is_some_and(u8::is_ascii_digit)
+                && w.get(1)
+                    .is_some_and(|c| matches!(c.to_ascii_lowercase(), b's' | b'n' | b'r' | b't'))
+        });
+    if ordinal && let Some(r) = ORDINAL.as_ref() {
         t = r.replace_all(&t, "$1").into_owned();
     }
-    if let Some(r) = NOISE.as_ref() {
+    let noise = !t.is_ascii()
+        || t.bytes()
+            .any(|c| c == b',' || matches!(c.to_ascii_lowercase(), b'h' | b't'));
+    if noise && let Some(r) = NOISE.as_ref() {
         t = r.replace_all(&t, " ").into_owned();
     }
     // "06.00" → "06:00" only for times (HH.MM at a word end) is vendor-specific; leave it.
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Try `formats` (then [`DEFAULT_FORMATS`] when `formats` is empty) on the
