@@ -72,7 +72,9 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
         name_at: (0, 0),
         attrs_at: (0, 0),
         text: String::new(),
+        text_at: None,
         name: String::new(),
+        name_borrowed: None,
     };
     loop {
         let t = tok.next(b.raw_kind());
@@ -80,21 +82,33 @@ pub fn stream(html: &str, sink: &mut impl Sink) -> Result<(), Unsupported> {
             Tok::Eof => break,
             Tok::Text => {
                 let text = std::mem::take(&mut tok.text);
-                b.text(&text)?;
+                let t = match tok.text_at.take() {
+                    Some((from, to)) => html.get(from..to).unwrap_or(""),
+                    None => &text,
+                };
+                b.text(t)?;
                 tok.text = text;
                 tok.text.clear();
             }
             Tok::Start(self_closing) => {
                 let name = std::mem::take(&mut tok.name);
+                let n = match tok.name_borrowed {
+                    Some((from, to)) => html.get(from..to).unwrap_or(""),
+                    None => &name,
+                };
                 b.tag = Some((tok.name_at, tok.attrs_at));
-                let r = b.start(&name, self_closing);
+                let r = b.start(n, self_closing);
                 b.tag = None;
                 tok.name = name;
                 r?;
             }
             Tok::End => {
                 let name = std::mem::take(&mut tok.name);
-                let r = b.end(&name);
+                let n = match tok.name_borrowed {
+                    Some((from, to)) => html.get(from..to).unwrap_or(""),
+                    None => &name,
+                };
+                let r = b.end(n);
                 tok.name = name;
                 r?;
             }
@@ -325,8 +339,14 @@ struct Tokenizer<'a> {
     /// Byte ranges of the last tag's name and attributes.
     name_at: (usize, usize),
     attrs_at: (usize, usize),
+    /// The pending text: `text_at` when it is one range of the input that
+    /// needs no decoding (no copy made), else `text`.
     text: String,
+    text_at: Option<(usize, usize)>,
+    /// The last tag's name: `name_borrowed` when the input has it in lower
+    /// case already, else `name`.
     name: String,
+    name_borrowed: Option<(usize, usize)>,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -342,6 +362,9 @@ impl Tokenizer<'_> {
     }
     fn rest(&self, from: usize) -> &str {
         self.s.get(from..).unwrap_or("")
+    }
+    fn has_text(&self) -> bool {
+        self.text_at.is_some() || !self.text.is_empty()
     }
 
     /// The next token. `raw` is the content model the builder asks for
@@ -369,7 +392,7 @@ impl Tokenizer<'_> {
                     if lt > seg {
                         self.push_data(seg, lt);
                     }
-                    if !self.text.is_empty() {
+                    if self.has_text() {
                         self.pos = lt;
                         return Tok::Text;
                     }
@@ -380,7 +403,7 @@ impl Tokenizer<'_> {
                         if lt > seg {
                             self.push_data(seg, lt);
                         }
-                        if !self.text.is_empty() {
+                        if self.has_text() {
                             self.pos = lt;
                             return Tok::Text;
                         }
@@ -396,7 +419,7 @@ impl Tokenizer<'_> {
                         if lt > seg {
                             self.push_data(seg, lt);
                         }
-                        if !self.text.is_empty() {
+                        if self.has_text() {
                             self.pos = lt;
                             return Tok::Text;
                         }
@@ -413,7 +436,7 @@ impl Tokenizer<'_> {
                     if lt > seg {
                         self.push_data(seg, lt);
                     }
-                    if !self.text.is_empty() {
+                    if self.has_text() {
                         self.pos = lt;
                         return Tok::Text;
                     }
@@ -423,7 +446,7 @@ impl Tokenizer<'_> {
                 _ => i = lt + 1,
             }
         }
-        if self.text.is_empty() {
+        if !self.has_text() {
             Tok::Eof
         } else {
             Tok::Text
@@ -479,11 +502,17 @@ impl Tokenizer<'_> {
             nul |= c == 0;
             j += 1;
         }
-        self.name.clear();
-        self.name.push_str(s.get(i..j).unwrap_or(""));
-        self.name.make_ascii_lowercase();
-        if nul {
-            self.name = self.name.replace('\0', "\u{fffd}");
+        let raw = s.get(i..j).unwrap_or("");
+        if !nul && !raw.bytes().any(|c| c.is_ascii_uppercase()) {
+            self.name_borrowed = Some((i, j));
+        } else {
+            self.name_borrowed = None;
+            self.name.clear();
+            self.name.push_str(raw);
+            self.name.make_ascii_lowercase();
+            if nul {
+                self.name = self.name.replace('\0', "\u{fffd}");
+            }
         }
         match self.attributes(j) {
             Some((after, self_closing)) => {
@@ -610,10 +639,10 @@ impl Tokenizer<'_> {
             push_text(&mut self.text, seg, kind == Raw::Rcdata, true);
         }
         self.pos = stop;
-        if stop >= self.s.len() && self.text.is_empty() {
+        if stop >= self.s.len() && !self.has_text() {
             return Tok::Eof;
         }
-        if self.text.is_empty() {
+        if !self.has_text() {
             // the end tag right away
             return self.next(None);
         }
@@ -697,6 +726,17 @@ impl Tokenizer<'_> {
     /// Data-state text `[from, to)`: entities decoded, NUL dropped.
     fn push_data(&mut self, from: usize, to: usize) {
         if let Some(seg) = self.s.get(from..to) {
+            if !self.has_text() {
+                if memchr::memchr3(b'\r', 0, b'&', seg.as_bytes()).is_none() {
+                    // nothing to decode: the text is this range of the input
+                    if !seg.is_empty() {
+                        self.text_at = Some((from, to));
+                    }
+                    return;
+                }
+            } else if let Some((a, b)) = self.text_at.take() {
+                self.text.push_str(self.s.get(a..b).unwrap_or(""));
+            }
             push_text(&mut self.text, seg, true, false);
         }
     }
@@ -1704,8 +1744,7 @@ impl<S: Sink> Builder<'_, '_, S> {
                 ) =>
             {
                 if self.in_scope(|n| n == name, Scope::Table) {
-                    let target = name.to_string();
-                    self.pop_until(|n| n == target);
+                    self.pop_until(|n| n == name);
                 }
                 Ok(())
             }
@@ -1741,8 +1780,7 @@ impl<S: Sink> Builder<'_, '_, S> {
             }
             "dd" | "dt" => {
                 if self.in_scope(|n| n == name, Scope::Default) {
-                    let target = name.to_string();
-                    self.pop_until(|n| n == target);
+                    self.pop_until(|n| n == name);
                 }
                 Ok(())
             }
@@ -1768,8 +1806,7 @@ impl<S: Sink> Builder<'_, '_, S> {
             }
             _ if scoped_block(name) => {
                 if self.in_scope(|n| n == name, Scope::Default) {
-                    let target = name.to_string();
-                    self.pop_until(|n| n == target);
+                    self.pop_until(|n| n == name);
                 }
                 Ok(())
             }

@@ -322,7 +322,14 @@ impl Reader {
         match self.mode {
             CellText::AsWritten => cell.text.replace('\u{a0}', " ").trim().to_string(),
             CellText::Collapsed | CellText::Spaced => {
-                cell.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                let mut out = String::with_capacity(cell.text.len());
+                for w in cell.text.split_whitespace() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(w);
+                }
+                out
             }
             CellText::Lines => cell
                 .lines
