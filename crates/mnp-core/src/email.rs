@@ -10,7 +10,7 @@
 use std::cell::OnceCell;
 
 use chrono::{DateTime, TimeZone, Utc};
-use mailparse::{MailHeaderMap, ParsedMail};
+use mailparse::ParsedMail;
 use scraper::Html;
 
 use crate::error::{Error, Result};
@@ -355,8 +355,19 @@ impl Email {
     }
 }
 
+/// The first header called `name` (ASCII case-insensitive), compared on the
+/// raw name bytes: mailparse's lookup decodes every name it passes.
+fn first_header<'a>(
+    headers: &'a [mailparse::MailHeader<'a>],
+    name: &str,
+) -> Option<&'a mailparse::MailHeader<'a>> {
+    headers
+        .iter()
+        .find(|h| h.get_key_raw().eq_ignore_ascii_case(name.as_bytes()))
+}
+
 fn mailbox_of(parsed: &ParsedMail<'_>, name: &str) -> Option<Mailbox> {
-    let header = parsed.headers.get_first_header(name)?;
+    let header = first_header(&parsed.headers, name)?;
     if let Ok(list) = mailparse::addrparse_header(header) {
         for a in list.iter() {
             match a {
@@ -548,7 +559,7 @@ fn decode(raw: &[u8], limits: &Limits, depth: usize) -> Result<Email> {
         });
     }
     // the other headers are decoded when asked for (`Email::headers`)
-    let first = |name: &str| parsed.headers.get_first_header(name).map(header_value);
+    let first = |name: &str| first_header(&parsed.headers, name).map(header_value);
     let subject = first("Subject").unwrap_or_default().trim().to_string();
     let date = first("Date")
         .and_then(|d| mailparse::dateparse(&d).ok())
