@@ -9,10 +9,12 @@ use std::process::{Command, Output};
 
 use mnp_core::Email;
 use mnp_maxout::engine::Rule;
-use mnp_maxout::simulate::{SimConfig, Simulator};
-use mnp_maxout::units::Seconds;
-use mnp_store::{Circuit, Customer, MaxoutFilter, Store};
+use mnp_maxout::simulate::Simulator;
+use mnp_store::{Circuit, MaxoutFilter, Store};
 use mnp_testkit::eml_files as emls;
+
+mod common;
+use common::{add_customer, sim_config};
 
 fn tmpdir(tag: &str) -> PathBuf {
     mnp_testkit::tmpdir("mnp-maxout-cli", tag)
@@ -41,45 +43,13 @@ fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
 
 const EVIL_NAME: &str = r#"Evil <script>alert("x")</script> & Co"#;
 
-fn sim_config() -> SimConfig {
-    SimConfig {
-        circuits: 16,
-        duration: Seconds::minutes(120),
-        interval: Seconds(60),
-        seed: 7,
-        ..SimConfig::default()
-    }
-}
-
 /// The simulator's circuits in the inventory. The maxing-out ones
 /// (indices 0, 5, 10, 15) go to the three seeded customers and one whose
 /// name needs escaping.
 fn add_sim_circuits(db: &str) {
-    let mut s = Store::open(db).unwrap();
-    s.upsert_customer(&Customer {
-        customer_id: "evil-corp".into(),
-        name: EVIL_NAME.into(),
-        contact_email: Some("noc@evil-corp.example".into()),
-        account_manager_email: Some("am.south@mnp-demo.example".into()),
-        cx_team_email: Some("cx@mnp-demo.example".into()),
-    })
-    .unwrap();
+    add_customer(db, "evil-corp", EVIL_NAME, "noc@evil-corp.example");
     let customers = ["lakeside-isp", "prairie-net", "acme-widgets", "evil-corp"];
-    let sim = Simulator::new(sim_config()).unwrap();
-    for (i, c) in sim.circuits().iter().enumerate() {
-        s.upsert_circuit(&Circuit {
-            internal_circuit_id: uuid::Uuid::new_v4(),
-            vendor_circuit_id: c.id.clone(),
-            vendor_id: "fiberprovider".into(),
-            customer_id: Some(customers[(i / 5) % 4].into()),
-            provisioned_bps: Some(c.provisioned_bps as i64),
-            burst_bps: c.burst_bps.map(|b| b as i64),
-            sla_id: None,
-            sla_epoch: None,
-            description: format!("simulated {}", c.id),
-        })
-        .unwrap();
-    }
+    common::add_sim_circuits(db, |i| customers[(i / 5) % 4]);
 }
 
 #[test]

@@ -18,10 +18,11 @@ use std::time::Instant;
 
 use chrono::{Duration, Utc};
 use mnp_core::Email;
-use mnp_maxout::simulate::{SimConfig, Simulator};
-use mnp_maxout::units::Seconds;
-use mnp_store::{Circuit, Customer, NewMail, Store};
+use mnp_store::{NewMail, Store};
 use mnp_testkit::servers::ScriptServer;
+
+mod common;
+use common::{SIM_ARGS, add_customer, add_sim_circuits};
 
 fn tmpdir(tag: &str) -> PathBuf {
     mnp_testkit::tmpdir("mnp-smtp", tag)
@@ -135,55 +136,12 @@ const EVIL_NAME: &str = "Evil <script>alert(\"x\")</script> & Co\r\nBcc: evil@at
 fn setup(dir: &Path, db: &str) {
     ok(dir, db, &["db", "init"]);
     ok(dir, db, &["db", "seed"]);
-    let mut s = Store::open(db).unwrap();
-    s.upsert_customer(&Customer {
-        customer_id: "evil-corp".into(),
-        name: EVIL_NAME.into(),
-        contact_email: Some("noc@evil-corp.example".into()),
-        account_manager_email: Some("am.south@mnp-demo.example".into()),
-        cx_team_email: Some("cx@mnp-demo.example".into()),
-    })
-    .unwrap();
+    add_customer(db, "evil-corp", EVIL_NAME, "noc@evil-corp.example");
     let customers = ["lakeside-isp", "prairie-net", "acme-widgets", "evil-corp"];
-    let sim = Simulator::new(SimConfig {
-        circuits: 16,
-        duration: Seconds::minutes(120),
-        interval: Seconds(60),
-        seed: 7,
-        ..SimConfig::default()
-    })
-    .unwrap();
-    for (i, c) in sim.circuits().iter().enumerate() {
-        s.upsert_circuit(&Circuit {
-            internal_circuit_id: uuid::Uuid::new_v4(),
-            vendor_circuit_id: c.id.clone(),
-            vendor_id: "fiberprovider".into(),
-            customer_id: Some(customers[(i / 5) % 4].into()),
-            provisioned_bps: Some(c.provisioned_bps as i64),
-            burst_bps: c.burst_bps.map(|b| b as i64),
-            sla_id: None,
-            sla_epoch: None,
-            description: format!("simulated {}", c.id),
-        })
-        .unwrap();
-    }
-    ok(
-        dir,
-        db,
-        &[
-            "simulate",
-            "--circuits",
-            "16",
-            "--duration",
-            "2h",
-            "--interval",
-            "60s",
-            "--seed",
-            "7",
-            "--output",
-            "sim.lp",
-        ],
-    );
+    add_sim_circuits(db, |i| customers[(i / 5) % 4]);
+    let mut args = SIM_ARGS.to_vec();
+    args.extend(["--output", "sim.lp"]);
+    ok(dir, db, &args);
 }
 
 /// (To, Cc) of the alert for a circuit, from the seeded customer records.

@@ -23,14 +23,16 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use mnp_maxout::engine::Rule;
-use mnp_maxout::simulate::{SimConfig, Simulator};
-use mnp_maxout::units::Seconds;
+use mnp_maxout::simulate::Simulator;
 use mnp_store::{Circuit, MaxoutFilter, PortMapping, Store};
 use mnp_testkit::eml_files as emls;
 use mnp_testkit::http::{Response as Resp, request as http};
 use mnp_testkit::serve::Serve;
 use mnp_testkit::servers::ScriptServer;
 use serde_json::Value;
+
+mod common;
+use common::sim_config;
 
 const TOKEN: &str = "telemetry-test-token";
 fn mnp() -> Command {
@@ -465,29 +467,10 @@ fn samples_of_one_circuit_are_processed_in_arrival_order() {
     assert!(raw.contains("To: it@acme-widgets.example"), "{raw}");
 }
 
-fn sim_config() -> SimConfig {
-    SimConfig {
-        circuits: 16,
-        duration: Seconds::minutes(120),
-        interval: Seconds(60),
-        seed: 7,
-        ..SimConfig::default()
-    }
-}
-
 /// The simulator's circuits in the inventory, spread over the seeded customers.
 fn add_sim_circuits(db: &str) {
-    let mut s = Store::open(db).unwrap();
     let customers = ["lakeside-isp", "prairie-net", "acme-widgets"];
-    let sim = Simulator::new(sim_config()).unwrap();
-    for (i, c) in sim.circuits().iter().enumerate() {
-        s.upsert_circuit(&Circuit {
-            provisioned_bps: Some(c.provisioned_bps as i64),
-            burst_bps: c.burst_bps.map(|b| b as i64),
-            ..circuit(&c.id, customers[i % 3], 1)
-        })
-        .unwrap();
-    }
+    common::add_sim_circuits(db, |i| customers[i % 3]);
 }
 
 #[test]
