@@ -14,7 +14,7 @@ use mnp_store::{Circuit, MaxoutFilter, Store};
 use mnp_testkit::eml_files as emls;
 
 mod common;
-use common::{add_customer, sim_config};
+use common::{add_customer, sim_cmd, sim_config};
 
 fn tmpdir(tag: &str) -> PathBuf {
     mnp_testkit::tmpdir("mnp-maxout-cli", tag)
@@ -58,17 +58,7 @@ fn simulate_replay_stores_exact_episodes_and_mails_once() {
     let expected = sim.expected(&Rule::default()).unwrap();
     // 4 maxing circuits × 2 windows in 2 h, each long enough to open and resolve.
     assert_eq!((expected.opened, expected.resolved), (8, 8));
-    let sim_args = [
-        "simulate",
-        "--circuits",
-        "16",
-        "--duration",
-        "2h",
-        "--interval",
-        "60s",
-        "--seed",
-        "7",
-    ];
+    let sim_args = sim_cmd(&[]);
     for (dir, db) in databases("replay") {
         run(&dir, &db, &["db", "init"]);
         run(&dir, &db, &["db", "seed"]);
@@ -235,24 +225,7 @@ fn counter_telemetry_gives_the_same_episodes_as_rates() {
         run(&dir, &db, &["db", "init"]);
         run(&dir, &db, &["db", "seed"]);
         add_sim_circuits(&db);
-        run(
-            &dir,
-            &db,
-            &[
-                "simulate",
-                "--circuits",
-                "16",
-                "--duration",
-                "2h",
-                "--interval",
-                "60s",
-                "--seed",
-                "7",
-                "--counters",
-                "--output",
-                "sim.lp",
-            ],
-        );
+        run(&dir, &db, &sim_cmd(&["--counters", "--output", "sim.lp"]));
         let lp = std::fs::read_to_string(dir.join("sim.lp")).unwrap();
         assert!(
             lp.contains("ifHCInOctets") && lp.contains("ifInOctets"),
@@ -297,21 +270,7 @@ fn split_replay_continues_open_episodes_without_a_second_alert() {
         run(&dir, &db, &["db", "init"]);
         run(&dir, &db, &["db", "seed"]);
         add_sim_circuits(&db);
-        let out = run(
-            &dir,
-            &db,
-            &[
-                "simulate",
-                "--circuits",
-                "16",
-                "--duration",
-                "2h",
-                "--interval",
-                "60s",
-                "--seed",
-                "7",
-            ],
-        );
+        let out = run(&dir, &db, &sim_cmd(&[]));
         let text = String::from_utf8(out.stdout).unwrap();
         // 2024-01-01T00:10:00Z: inside the first maxout windows
         let cut = "1704067800000000000";
@@ -413,23 +372,7 @@ fn failed_outbox_writes_stay_queued_and_are_retried_with_backoff() {
         run(&dir, &db, &["db", "init"]);
         run(&dir, &db, &["db", "seed"]);
         add_sim_circuits(&db);
-        run(
-            &dir,
-            &db,
-            &[
-                "simulate",
-                "--circuits",
-                "16",
-                "--duration",
-                "2h",
-                "--interval",
-                "60s",
-                "--seed",
-                "7",
-                "--output",
-                "sim.lp",
-            ],
-        );
+        run(&dir, &db, &sim_cmd(&["--output", "sim.lp"]));
         // a file where the folder should be: every write fails
         std::fs::write(dir.join("blocked"), "not a folder").unwrap();
         let o = Command::new(env!("CARGO_BIN_EXE_mnp"))

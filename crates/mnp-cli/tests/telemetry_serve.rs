@@ -32,7 +32,7 @@ use mnp_testkit::servers::ScriptServer;
 use serde_json::Value;
 
 mod common;
-use common::sim_config;
+use common::{sim_cmd, sim_config};
 
 const TOKEN: &str = "telemetry-test-token";
 fn mnp() -> Command {
@@ -501,23 +501,7 @@ fn simulate_to_serve_stores_exact_episodes_and_mails() {
             // a queue smaller than two batches: the simulator gets 429s and resends
             let srv = Server::start(&dir, &db, &["--telemetry-queue", "300", "--outbox", outbox]);
             let target = format!("http://{}", srv.addr);
-            let mut args = vec![
-                "simulate",
-                "--circuits",
-                "16",
-                "--duration",
-                "2h",
-                "--interval",
-                "60s",
-                "--seed",
-                "7",
-                "--batch",
-                "200",
-                "--target",
-                &target,
-                "--token",
-                TOKEN,
-            ];
+            let mut args = sim_cmd(&["--batch", "200", "--target", &target, "--token", TOKEN]);
             match format {
                 "counters" => args.push("--counters"),
                 f => args.extend(["--format", f]),
@@ -618,24 +602,7 @@ fn simulate_to_serve_sends_exact_alert_mails_over_smtp() {
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
     let srv = Server::start(&dir, &db, &["--smtp", &url]);
     let target = format!("http://{}", srv.addr);
-    let out = mnp_ok(
-        &dir,
-        &[
-            "simulate",
-            "--circuits",
-            "16",
-            "--duration",
-            "2h",
-            "--interval",
-            "60s",
-            "--seed",
-            "7",
-            "--target",
-            &target,
-            "--token",
-            TOKEN,
-        ],
-    );
+    let out = mnp_ok(&dir, &sim_cmd(&["--target", &target, "--token", TOKEN]));
     assert!(out.starts_with("1920 sample(s) sent"), "{out}");
     let st = srv.settle(8);
     assert_eq!(st["mailsWritten"], 8, "{st}");

@@ -32,6 +32,13 @@ pub const SIM_ARGS: [&str; 9] = [
     "7",
 ];
 
+/// [`SIM_ARGS`] followed by `extra`.
+pub fn sim_cmd<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = SIM_ARGS.to_vec();
+    v.extend_from_slice(extra);
+    v
+}
+
 /// A customer whose name and contact come from the test (e.g. one that
 /// needs escaping), with the demo seed's account manager and CX team.
 pub fn add_customer(db: &str, id: &str, name: &str, contact: &str) {
