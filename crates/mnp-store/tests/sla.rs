@@ -51,6 +51,54 @@ fn outage(c: Uuid, b: &str, e: Option<&str>) -> NewOutage {
     }
 }
 
+/// A recorded notification to hang forecast events on.
+fn notification(s: &mut Store, sha: &str) -> i64 {
+    s.insert_notification(&mnp_store::NewNotification {
+        helpdesk_ticket_id: None,
+        message_id: None,
+        sha256: sha.into(),
+        sender: "noc@fiberprovider.com".into(),
+        subject: "PW".into(),
+        received_at: t("2026-09-01T00:00:00Z"),
+        source: "test".into(),
+        raw: b"x".to_vec(),
+    })
+    .unwrap()
+}
+
+/// A fiberprovider maintenance `id` (the stored record; events carry the windows).
+fn maintenance(id: &str) -> Maintenance {
+    serde_json::from_value(serde_json::json!({
+        "provider": "fiberprovider", "account": "", "maintenanceId": id, "status": "CONFIRMED",
+        "beginWindow": "2026-10-03T00:00:00Z", "endWindow": "2026-10-03T04:00:00Z",
+        "impactSeconds": 3600, "circuits": [], "stamp": null, "sequence": null,
+        "summary": "", "organizer": "", "uid": ""
+    }))
+    .unwrap()
+}
+
+/// A forecast event of maintenance `id` for circuit `c` over `b`–`e`.
+fn event(nid: i64, id: &str, c: Option<Uuid>, b: &str, e: &str, status: &str) -> ForecastEvent {
+    ForecastEvent {
+        maint_forecast_event_id: Uuid::new_v4(),
+        maintenance_key: 0,
+        revision: 0,
+        current: true,
+        notification_id: nid,
+        notification_helpdesk_ticket_id: None,
+        vendor_id: "fiberprovider".into(),
+        vendor_maintenance_id: id.into(),
+        begin_window: Some(t(b)),
+        end_window: Some(t(e)),
+        impact_duration: Some(3600),
+        impact: Some("OUTAGE".into()),
+        parsed_vendor_circuit_id: Some("IC-1".into()),
+        internal_circuit_id: c,
+        status: status.into(),
+        sequence: None,
+    }
+}
+
 #[test]
 fn slas_upsert_and_replace_vendor_applicability() {
     for (db, mut s) in stores("slas") {
@@ -290,43 +338,10 @@ fn forecast_windows_of_circuits_overlapping_a_range() {
     for (db, mut s) in stores("windows") {
         let a = circuit(&mut s, "IC-1");
         let b = circuit(&mut s, "IC-2");
-        let nid = s
-            .insert_notification(&mnp_store::NewNotification {
-                helpdesk_ticket_id: None,
-                message_id: None,
-                sha256: "x".into(),
-                sender: "noc@fiberprovider.com".into(),
-                subject: "PW".into(),
-                received_at: t("2026-09-01T00:00:00Z"),
-                source: "test".into(),
-                raw: b"x".to_vec(),
-            })
-            .unwrap();
-        let m: Maintenance = serde_json::from_value(serde_json::json!({
-            "provider": "fiberprovider", "account": "", "maintenanceId": "PW1", "status": "CONFIRMED",
-            "beginWindow": "2026-10-03T00:00:00Z", "endWindow": "2026-10-03T04:00:00Z",
-            "impactSeconds": 3600, "circuits": [], "stamp": null, "sequence": null,
-            "summary": "", "organizer": "", "uid": ""
-        }))
-        .unwrap();
-        let ev = |c: Option<Uuid>, b: &str, e: &str, status: &str| ForecastEvent {
-            maint_forecast_event_id: Uuid::new_v4(),
-            maintenance_key: 0,
-            revision: 0,
-            current: true,
-            notification_id: nid,
-            notification_helpdesk_ticket_id: None,
-            vendor_id: "fiberprovider".into(),
-            vendor_maintenance_id: "PW1".into(),
-            begin_window: Some(t(b)),
-            end_window: Some(t(e)),
-            impact_duration: Some(3600),
-            impact: Some("OUTAGE".into()),
-            parsed_vendor_circuit_id: Some("IC-1".into()),
-            internal_circuit_id: c,
-            status: status.into(),
-            sequence: None,
-        };
+        let nid = notification(&mut s, "x");
+        let m = maintenance("PW1");
+        let ev =
+            |c: Option<Uuid>, b: &str, e: &str, status: &str| event(nid, "PW1", c, b, e, status);
         s.record_revision(
             "fiberprovider",
             nid,
@@ -521,43 +536,9 @@ fn forecast_changes_reopen_the_outages_under_their_windows() {
         evaluated_all(&mut s);
         assert!(pending(&mut s).is_empty(), "{db}");
 
-        let nid = s
-            .insert_notification(&mnp_store::NewNotification {
-                helpdesk_ticket_id: None,
-                message_id: None,
-                sha256: "late".into(),
-                sender: "noc@fiberprovider.com".into(),
-                subject: "PW".into(),
-                received_at: t("2026-11-02T00:00:00Z"),
-                source: "test".into(),
-                raw: b"x".to_vec(),
-            })
-            .unwrap();
-        let m: Maintenance = serde_json::from_value(serde_json::json!({
-            "provider": "fiberprovider", "account": "", "maintenanceId": "PW9", "status": "CONFIRMED",
-            "beginWindow": "2026-10-03T00:00:00Z", "endWindow": "2026-10-03T04:00:00Z",
-            "impactSeconds": null, "circuits": [], "stamp": null, "sequence": null,
-            "summary": "", "organizer": "", "uid": ""
-        }))
-        .unwrap();
-        let ev = |b: &str, e: &str| ForecastEvent {
-            maint_forecast_event_id: Uuid::new_v4(),
-            maintenance_key: 0,
-            revision: 0,
-            current: true,
-            notification_id: nid,
-            notification_helpdesk_ticket_id: None,
-            vendor_id: "fiberprovider".into(),
-            vendor_maintenance_id: "PW9".into(),
-            begin_window: Some(t(b)),
-            end_window: Some(t(e)),
-            impact_duration: None,
-            impact: Some("OUTAGE".into()),
-            parsed_vendor_circuit_id: Some("IC-1".into()),
-            internal_circuit_id: Some(a),
-            status: "CONFIRMED".into(),
-            sequence: None,
-        };
+        let nid = notification(&mut s, "late");
+        let m = maintenance("PW9");
+        let ev = |b: &str, e: &str| event(nid, "PW9", Some(a), b, e, "CONFIRMED");
 
         // The late notice covers a's Oct 3 outage only (not a's Oct 20 one,
         // not b's outage at the same time).
