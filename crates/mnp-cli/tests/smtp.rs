@@ -662,10 +662,14 @@ fn hostile_header_values_cannot_add_a_header() {
     );
 }
 
-/// One mail queued directly (no replay needed).
+/// One mail queued directly (no replay needed) in an initialised database.
 fn queue_one(dir: &Path, db: &str, key: &str) {
     ok(dir, db, &["db", "init"]);
-    let mut s = Store::open(db).unwrap();
+    enqueue_plain(&mut Store::open(db).unwrap(), key);
+}
+
+/// A plain alert for noc@customer.example queued under `key`.
+fn enqueue_plain(s: &mut Store, key: &str) {
     s.enqueue_mail(
         &NewMail {
             dedupe_key: key.into(),
@@ -826,20 +830,7 @@ fn the_smtp_server_and_sender_come_from_the_environment_or_mnp_toml() {
 
     // `--smtp off` wins over the environment: the folder.
     let mut s = Store::open(&db).unwrap();
-    s.enqueue_mail(
-        &NewMail {
-            dedupe_key: "off".into(),
-            maxout_event_id: None,
-            kind: "opened".into(),
-            to: vec!["noc@customer.example".into()],
-            cc: vec![],
-            subject: "Capacity alert".into(),
-            text: "text".into(),
-            html: "<p>html</p>".into(),
-        },
-        Utc::now(),
-    )
-    .unwrap();
+    enqueue_plain(&mut s, "off");
     let o = mnp_env(
         &dir,
         &db,
@@ -852,20 +843,7 @@ fn the_smtp_server_and_sender_come_from_the_environment_or_mnp_toml() {
     assert_eq!(srv.received().len(), 1);
 
     // mnp.toml: smtp_url and mail_from; --noc-email still wins.
-    s.enqueue_mail(
-        &NewMail {
-            dedupe_key: "toml".into(),
-            maxout_event_id: None,
-            kind: "opened".into(),
-            to: vec!["noc@customer.example".into()],
-            cc: vec![],
-            subject: "Capacity alert".into(),
-            text: "text".into(),
-            html: "<p>html</p>".into(),
-        },
-        Utc::now(),
-    )
-    .unwrap();
+    enqueue_plain(&mut s, "toml");
     std::fs::write(
         dir.join("mnp.toml"),
         format!(
