@@ -64,6 +64,14 @@ static ZONE_ANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
         .ok()
 });
 
+/// A city or region named as the zone: `Frankfurt time`, `(London)`,
+/// `local time Madrid`. Only a capitalised name with one of those cues
+/// counts, so a city in an address or signature is not read as a zone.
+static CITY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+        .ok()
+});
+
 /// What joins the two ends of a range on one line: `X to Y`, `X - Y`.
 static RANGE_JOIN: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)(?:\bto\b|\band\b|\buntil\b|\btill\b|-|–|—)").ok());
@@ -262,6 +270,18 @@ fn first_zone_in(s: &str) -> Option<Zone> {
         .find_map(|c| c.name("z").and_then(|z| resolve_zone(z.as_str())))
 }
 
+/// The first city or region named as a zone in `s` (see [`CITY_CUE`]),
+/// resolved by `tz::city`, so its DST follows the date in question.
+fn city_in(s: &str) -> Option<Zone> {
+    CITY_CUE.as_ref()?.captures_iter(s).find_map(|c| {
+        let name = ["a", "b", "c"].iter().find_map(|g| c.name(g))?.as_str();
+        tz::city(name).or_else(|| {
+            // "Frankfurt Main", "Local London": the one word that is a city
+            name.split([' ', '_']).find_map(tz::city)
+        })
+    })
+}
+
 /// The zone a notice states once for all its times, when it names exactly one.
 pub fn notice_zone(text: &str) -> Option<Zone> {
     let re = ZONE_ANY.as_ref()?;
@@ -275,6 +295,8 @@ pub fn notice_zone(text: &str) -> Option<Zone> {
     }
     match zones.as_slice() {
         [one] => Some(*one),
+        // "Local time (London)" once at the top of the notice
+        [] => city_in(text),
         _ => None,
     }
 }
@@ -398,8 +420,12 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                 // "22:00 CEST 12-Oct-2024": the zone between time and date
                 .or_else(|| zone_in(all.as_str()))
                 .or_else(|| first_zone_in(rest))
+                // "23:00 (Singapore)", "Hora local Madrid: ..."
+                .or_else(|| city_in(rest))
+                .or_else(|| city_in(before))
                 .or_else(|| zone_in(before))
-                .or_else(|| zone_in(prev_line));
+                .or_else(|| zone_in(prev_line))
+                .or_else(|| city_in(prev_line));
             // "LOCAL: 02 JUL 19:00", "(local time)": a zone we cannot know
             if written.is_none()
                 && (before.to_ascii_lowercase().contains("local")
@@ -591,6 +617,61 @@ mod tests {
             .into_iter()
             .map(|w| (w.window.begin(), w.window.end()))
             .collect()
+    }
+
+    #[test]
+    fn range_in_a_city_zone_before_summer_time() {
+        // Frankfurt = Europe/Berlin, CET (UTC+1) on 4 March:
+        // 22:00 local = 21:00 UTC, 04:00 next day local = 03:00 UTC
+        let t = "Maintenance: 2025-03-04 22:00 – 04:00 Frankfurt time\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 3, 4, 21, 0), utc(2025, 3, 5, 3, 0))]
+        );
+    }
+
+    #[test]
+    fn city_in_parentheses_follows_summer_time() {
+        // London in July is BST (UTC+1): 23:00 = 22:00 UTC, 03:00 = 02:00 UTC
+        let t = "Start: 2025-07-10 23:00 (London)\nEnd: 2025-07-11 03:00 (London)\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 7, 10, 22, 0), utc(2025, 7, 11, 2, 0))]
+        );
+        // the same city in winter is UTC+0
+        let t = "Start: 2025-01-10 23:00 (London)\nEnd: 2025-01-11 03:00 (London)\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 1, 10, 23, 0), utc(2025, 1, 11, 3, 0))]
+        );
+    }
+
+    #[test]
+    fn singapore_and_hora_local() {
+        // Singapore is UTC+8 all year: 23:00 = 15:00 UTC, 03:00 next day = 19:00 UTC
+        let t = "Start: 2025-03-04 23:00 (Singapore)\nEnd: 2025-03-05 03:00 (Singapore)\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 3, 4, 15, 0), utc(2025, 3, 4, 19, 0))]
+        );
+        // Madrid on 1 August is CEST (UTC+2): 01:00-05:00 = 23:00 (31 Jul)-03:00 UTC
+        let t = "Hora local Madrid: 2025-08-01 01:00 - 05:00\n";
+        let found = find_all(t);
+        assert!(found.iter().all(|f| f.zoned && !f.inferred));
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 7, 31, 23, 0), utc(2025, 8, 1, 3, 0))]
+        );
+    }
+
+    #[test]
+    fn local_time_header_names_the_city() {
+        // New York in June is EDT (UTC-4): 22:00 = 02:00 UTC next day
+        let t = "All times Local time (New York)\nStart: 2025-06-03 22:00\nEnd: 2025-06-04 02:00\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 6, 4, 2, 0), utc(2025, 6, 4, 6, 0))]
+        );
     }
 
     #[test]
