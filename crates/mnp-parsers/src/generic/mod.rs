@@ -115,7 +115,8 @@ impl Default for Options {
 /// Which text produced a field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Evidence {
-    /// The field: `window`, `maintenance_id`, `status`, `impact`, `circuit`, `account`.
+    /// The field: `window`, `maintenance_id`, `status`, `impact`,
+    /// `impact_seconds`, `circuit`, `account`.
     pub field: &'static str,
     /// The value read.
     pub value: String,
@@ -600,15 +601,26 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     } else {
         tidy(&email.html_text())
     };
-    let html_wins = if html.trim().is_empty() {
+    let html_found = if html.trim().is_empty() {
         Vec::new()
     } else {
-        windows::pair(&windows::find_all_near(&html, email.date))
+        windows::find_all_near(&html, email.date)
     };
+    let html_wins = windows::pair(&html_found);
     let (mut body_owned, mut wins) = if html_wins.is_empty() {
         let plain = tidy(email.text());
-        let plain_wins = windows::pair(&windows::find_all_near(&plain, email.date));
-        (plain, plain_wins)
+        let plain_found = windows::find_all_near(&plain, email.date);
+        let plain_wins = windows::pair(&plain_found);
+        // no written end: a begin plus a stated duration
+        if !plain_wins.is_empty() {
+            (plain, plain_wins)
+        } else if let Some(w) = windows::from_duration(&html_found, &html) {
+            (html, vec![w])
+        } else if let Some(w) = windows::from_duration(&plain_found, &plain) {
+            (plain, vec![w])
+        } else {
+            (plain, plain_wins)
+        }
     } else {
         (html, html_wins)
     };
@@ -676,6 +688,20 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
         });
     }
 
+    // an outage length stated beside a written-out window is the impact's
+    // length, not the window
+    let impact_seconds = wins
+        .first()
+        .filter(|w| !w.from_duration)
+        .and_then(|w| windows::outage_within(body, &w.window));
+    if let Some(d) = &impact_seconds {
+        ev.push(Evidence {
+            field: "impact_seconds",
+            value: d.seconds.to_string(),
+            source: d.text.clone(),
+        });
+    }
+
     let impact = find_impact(body, &mut ev);
     let mut circuits = circuits::from_inventory(inv, body);
     if !circuits.is_empty() {
@@ -730,6 +756,7 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
         .map(|c| CircuitImpact::new(c.id, c.impact.unwrap_or(impact)))
         .collect();
     m.stamp = email.date;
+    m.impact_seconds = impact_seconds.map(|d| d.seconds);
     m.summary = subject.trim().to_string();
     m.organizer = email.sender_address().to_string();
     m.maintenance_id = match id {

@@ -38,6 +38,47 @@ fn labelled_notice_is_confident() {
 }
 
 #[test]
+fn start_and_duration_make_the_window() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Scheduled Maintenance MW-4410\n\n\
+         Maintenance ID: MW-4410\nStart: 2025-03-04 22:00 UTC, Duration: 4 hours\n\
+         Circuit ID: LON/ETH/004411\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    assert_eq!(r.maintenances.len(), 1);
+    let w = r.maintenances[0].window.unwrap();
+    // 22:00 UTC + 4 h
+    assert_eq!(w.begin(), utc(2025, 3, 4, 22, 0));
+    assert_eq!(w.end(), utc(2025, 3, 5, 2, 0));
+    assert_eq!(r.maintenances[0].impact_seconds, None);
+    let e = r.evidence.iter().find(|e| e.field == "window").unwrap();
+    assert!(e.source.contains("duration: 4 hours"), "{e:?}");
+}
+
+#[test]
+fn an_end_wins_over_a_duration_and_the_outage_is_impact_seconds() {
+    let m = mail(
+        "From: noc@carrier.example\nSubject: Scheduled Maintenance MW-4411\n\n\
+         Maintenance ID: MW-4411\nStart: 2025-03-04 22:00 UTC\nEnd: 2025-03-05 04:00 UTC\n\
+         Duration: 2 hours\nExpected outage duration: 15 minutes\n\
+         Circuit ID: LON/ETH/004411\n",
+    );
+    let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+    let x = &r.maintenances[0];
+    let w = x.window.unwrap();
+    // the written end, not 22:00 + 2 h
+    assert_eq!(w.end(), utc(2025, 3, 5, 4, 0));
+    // 15 min = 900 s
+    assert_eq!(x.impact_seconds, Some(900));
+    assert!(
+        r.evidence
+            .iter()
+            .any(|e| e.field == "impact_seconds" && e.value == "900")
+    );
+    assert!(x.conformance().is_empty());
+}
+
+#[test]
 fn inventory_ids_win_over_shapes() {
     let m = mail(
         "From: ops@carrier.example\nSubject: Planned work 55120\n\n\

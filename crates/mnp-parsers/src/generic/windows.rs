@@ -128,6 +128,8 @@ pub struct FoundWindow {
     pub inferred: bool,
     /// Labelled as a backup/alternate date.
     pub backup: bool,
+    /// The end is the begin plus a stated duration, not a written end.
+    pub from_duration: bool,
     /// The source text of both ends.
     pub evidence: String,
 }
@@ -558,6 +560,7 @@ pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
                             utc: b.utc && f.utc,
                             inferred: b.inferred || f.inferred,
                             backup: b.backup || f.backup,
+                            from_duration: false,
                             evidence: format!("{} → {}", b.text, f.text),
                         };
                         // the same work given in two zones that disagree by
@@ -589,6 +592,161 @@ pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
         }
     }
     out
+}
+
+/// An amount of time: `4 hours`, `90 minutes`, `2 hrs`, `1.5h`, `30 min`.
+static AMOUNT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<n>\d{1,3}(?:[.,]\d{1,2})?)\s*(?P<u>hours?|hrs?|h|minutes?|mins?)\b").ok()
+});
+
+/// Words before an amount that make it the length of the work.
+const DURATION_WORDS: &[&str] = &[
+    "duration",
+    "lasting",
+    "last for",
+    "take approx",
+    "take about",
+];
+/// `for up to 2 hrs`: a length, but not labelled as one.
+const FOR_WORDS: &[&str] = &[
+    "for up to",
+    "for approximately",
+    "for approx",
+    "for about",
+    "for around",
+    "for",
+];
+/// Words before an amount that make it the length of the outage only.
+const OUTAGE_WORDS: &[&str] = &[
+    "outage",
+    "downtime",
+    "down time",
+    "interruption",
+    "loss of service",
+    "service impact",
+    "disruption",
+    " hit",
+];
+
+/// A length of time the notice states for the work or for its outage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stated {
+    /// The length in seconds (> 0).
+    pub seconds: i64,
+    /// Called a duration (`Duration: 4 hours`), not just `for up to 2 hrs`.
+    pub labelled: bool,
+    /// The length of the outage (`Outage duration: 30 min`), not of the work.
+    pub outage: bool,
+    /// The text it was read from.
+    pub text: String,
+}
+
+/// Every stated duration in `text`, in order. An amount counts only after a
+/// cue on its own line, within 40 bytes: `duration`, `for up to`, `lasting`.
+pub fn durations(text: &str) -> Vec<Stated> {
+    let Some(re) = AMOUNT.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        for c in re.captures_iter(line) {
+            let (Some(all), Some(n), Some(u)) = (c.get(0), c.name("n"), c.name("u")) else {
+                continue;
+            };
+            let before = line.get(..all.start()).unwrap_or("");
+            let mut from = before.len().saturating_sub(40);
+            while !before.is_char_boundary(from) {
+                from += 1;
+            }
+            let near = before.get(from..).unwrap_or("").to_ascii_lowercase();
+            // only what follows the last date-time or clause on the line
+            let near = near.rsplit([',', ';', '|', '\t']).next().unwrap_or("");
+            let labelled = DURATION_WORDS.iter().any(|w| near.contains(w));
+            let trimmed = near.trim_end();
+            let for_cue = FOR_WORDS
+                .iter()
+                .any(|w| trimmed == *w || trimmed.ends_with(&format!(" {w}")));
+            let outage = OUTAGE_WORDS.iter().any(|w| near.contains(w));
+            // "Loss of service up to 30 minutes", "Expected outage: 5 min"
+            let outage_cue = outage
+                && [
+                    "up to",
+                    "approximately",
+                    "approx.",
+                    "about",
+                    "around",
+                    "of",
+                    ":",
+                ]
+                .iter()
+                .any(|w| trimmed.ends_with(w));
+            if !labelled && !for_cue && !outage_cue {
+                continue;
+            }
+            let Ok(amount) = n.as_str().replace(',', ".").parse::<f64>() else {
+                continue;
+            };
+            let unit = if u.as_str().to_ascii_lowercase().starts_with('h') {
+                3600.0
+            } else {
+                60.0
+            };
+            let seconds = (amount * unit).round() as i64;
+            if seconds <= 0 || seconds > MAX_WINDOW_HOURS * 3600 {
+                continue;
+            }
+            let src = format!("{}{}", near.trim_start(), all.as_str());
+            out.push(Stated {
+                seconds,
+                labelled,
+                outage,
+                text: src.trim().to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// A window from a begin and a stated duration, for a notice that gives no
+/// end: the begin is the first labelled one (else the only date-time that is
+/// no backup), the length the first stated work duration, else the first
+/// outage duration. `labelled` only when both the begin and the duration
+/// carry labels.
+pub fn from_duration(found: &[Found], text: &str) -> Option<FoundWindow> {
+    let firsts: Vec<&Found> = found.iter().filter(|f| !f.backup).collect();
+    let begin = firsts
+        .iter()
+        .find(|f| f.role == Role::Begin)
+        .or(match firsts.as_slice() {
+            [one] if one.role != Role::End => Some(one),
+            _ => None,
+        })?;
+    let stated = durations(text);
+    let d = stated
+        .iter()
+        .find(|d| !d.outage)
+        .or_else(|| stated.first())?;
+    let end = begin.at + Duration::seconds(d.seconds);
+    let window = Window::new(begin.at, end).ok()?;
+    Some(FoundWindow {
+        window,
+        zoned: begin.zoned,
+        labelled: begin.role == Role::Begin && d.labelled,
+        utc: begin.utc,
+        inferred: begin.inferred,
+        backup: false,
+        from_duration: true,
+        evidence: format!("{} + {}", begin.text, d.text),
+    })
+}
+
+/// The stated outage length of a notice whose window is written out: the
+/// first outage duration no longer than the window (a longer one is no
+/// outage inside it).
+pub fn outage_within(text: &str, window: &Window) -> Option<Stated> {
+    durations(text)
+        .into_iter()
+        .find(|d| d.outage && d.seconds <= window.seconds())
 }
 
 /// Whether two windows share more than half of the shorter one.
@@ -672,6 +830,81 @@ mod tests {
             windows(t),
             vec![(utc(2025, 6, 4, 2, 0), utc(2025, 6, 4, 6, 0))]
         );
+    }
+
+    #[test]
+    fn begin_plus_labelled_duration() {
+        // 22:00 UTC + 4 h = 02:00 UTC next day
+        let t = "Start: 2025-03-04 22:00 UTC, Duration: 4 hours\n";
+        let found = find_all(t);
+        assert!(pair(&found).is_empty());
+        let w = from_duration(&found, t).unwrap();
+        assert_eq!(w.window.begin(), utc(2025, 3, 4, 22, 0));
+        assert_eq!(w.window.end(), utc(2025, 3, 5, 2, 0));
+        assert!(w.labelled && w.zoned && w.from_duration);
+        assert_eq!(w.evidence, "2025-03-04 22:00 + duration: 4 hours");
+    }
+
+    #[test]
+    fn duration_shapes() {
+        let one = |t: &str| {
+            let d = durations(t);
+            assert_eq!(d.len(), 1, "{t}: {d:?}");
+            (d[0].seconds, d[0].labelled, d[0].outage)
+        };
+        // 90 min = 5400 s; 2 h = 7200 s; 30 min = 1800 s; 1.5 h = 5400 s
+        assert_eq!(
+            one("The expected duration approximately 90 minutes."),
+            (5400, true, false)
+        );
+        assert_eq!(one("Work will run for up to 2 hrs."), (7200, false, false));
+        assert_eq!(one("Outage duration: 30 min"), (1800, true, true));
+        assert_eq!(one("Duration: 1.5 hours"), (5400, true, false));
+        assert_eq!(
+            one("Impact: Loss of service up to 30 minutes"),
+            (1800, false, true)
+        );
+        // no cue: an amount alone is not a duration
+        assert!(durations("Our office is 5 minutes from the station").is_empty());
+        assert!(durations("Please reply within 24 hours").is_empty());
+    }
+
+    #[test]
+    fn duration_from_a_city_zone_in_summer() {
+        // Berlin on 10 July is CEST (UTC+2): 01:00 local = 23:00 UTC on
+        // 9 July; + 90 min = 00:30 UTC on 10 July
+        let t = "Start time: 2025-07-10 01:00 Berlin time\nExpected duration: 90 minutes\n";
+        let w = from_duration(&find_all(t), t).unwrap();
+        assert_eq!(w.window.begin(), utc(2025, 7, 9, 23, 0));
+        assert_eq!(w.window.end(), utc(2025, 7, 10, 0, 30));
+    }
+
+    #[test]
+    fn unlabelled_duration_is_not_labelled() {
+        // one date-time with no label + "for up to 2 hrs": 09:00 + 2 h = 11:00 UTC
+        let t = "We will work on 2025-05-06 09:00 UTC for up to 2 hrs.\n";
+        let w = from_duration(&find_all(t), t).unwrap();
+        assert_eq!(w.window.begin(), utc(2025, 5, 6, 9, 0));
+        assert_eq!(w.window.end(), utc(2025, 5, 6, 11, 0));
+        assert!(!w.labelled);
+    }
+
+    #[test]
+    fn outage_inside_a_window_is_not_the_window() {
+        let t = "Start: 2025-03-04 22:00 UTC\nEnd: 2025-03-05 04:00 UTC\nOutage duration: 30 min\n";
+        let ws = pair(&find_all(t));
+        assert_eq!(
+            ws.iter()
+                .map(|w| (w.window.begin(), w.window.end()))
+                .collect::<Vec<_>>(),
+            vec![(utc(2025, 3, 4, 22, 0), utc(2025, 3, 5, 4, 0))]
+        );
+        assert_eq!(outage_within(t, &ws[0].window).unwrap().seconds, 1800);
+        // an "outage" longer than the 6 h window is not inside it
+        let t =
+            "Start: 2025-03-04 22:00 UTC\nEnd: 2025-03-05 04:00 UTC\nOutage duration: 8 hours\n";
+        let ws = pair(&find_all(t));
+        assert!(outage_within(t, &ws[0].window).is_none());
     }
 
     #[test]
