@@ -465,3 +465,46 @@ fn id_the_subject_repeats_beats_a_footer_reference() {
     let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
     assert_eq!(r.maintenances[0].maintenance_id, "556677");
 }
+
+proptest! {
+    /// A begin written in a city's local time plus a stated duration gives
+    /// back the window, across DST changes (the zone's offset for the date).
+    #[test]
+    fn city_begin_plus_duration_round_trips(
+        begin_min in 0i64..(3 * 365 * 24 * 60),
+        len_min in 15i64..(12 * 60),
+        zi in 0usize..4,
+        hours in any::<bool>(),
+    ) {
+        let zones = [
+            (chrono_tz::America::New_York, "New York"),
+            (chrono_tz::Europe::Berlin, "Frankfurt"),
+            (chrono_tz::Europe::London, "London"),
+            (chrono_tz::Australia::Sydney, "Sydney"),
+        ];
+        let (tz, city) = zones[zi];
+        // whole hours when the length is written in hours
+        let len_min = if hours { (len_min / 60).max(1) * 60 } else { len_min };
+        let b = utc(2024, 1, 1, 0, 0) + Duration::minutes(begin_min);
+        let local = b.with_timezone(&tz).naive_local();
+        // a local time read twice in the autumn is read as the earlier one
+        prop_assume!(tz.from_local_datetime(&local).single().is_some());
+        let amount = if hours {
+            format!("{} hours", len_min / 60)
+        } else {
+            format!("{len_min} minutes")
+        };
+        let text = format!(
+            "Start: {} ({city})\nExpected duration: {amount}\n",
+            local.format("%Y-%m-%d %H:%M")
+        );
+        let found = windows::find_all(&text);
+        prop_assert!(windows::pair(&found).is_empty(), "{}", text);
+        let w = windows::from_duration(&found, &text);
+        prop_assert!(w.is_some(), "{}", text);
+        let w = w.unwrap();
+        prop_assert_eq!(w.window.begin(), b, "{}", text);
+        prop_assert_eq!(w.window.end(), b + Duration::minutes(len_min), "{}", text);
+        prop_assert!(w.labelled && w.zoned, "{}", text);
+    }
+}
