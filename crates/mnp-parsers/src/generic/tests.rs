@@ -79,6 +79,29 @@ fn an_end_wins_over_a_duration_and_the_outage_is_impact_seconds() {
 }
 
 #[test]
+fn a_labelled_duration_is_as_sure_as_an_end_an_unlabelled_one_less() {
+    let conf = |when: &str| {
+        let m = mail(&format!(
+            "From: noc@carrier.example\nSubject: Scheduled Maintenance MW-4412\n\n\
+             Maintenance ID: MW-4412\n{when}\nCircuit ID: LON/ETH/004411\n"
+        ));
+        let r = parse(&m, &Inventory::default(), &Options::default()).unwrap();
+        assert_eq!(r.maintenances.len(), 1, "{when}");
+        assert_eq!(
+            r.maintenances[0].window.unwrap().end(),
+            utc(2025, 3, 5, 2, 0),
+            "{when}"
+        );
+        r.confidence
+    };
+    let with_end = conf("Start: 2025-03-04 22:00 UTC\nEnd: 2025-03-05 02:00 UTC");
+    let labelled = conf("Start: 2025-03-04 22:00 UTC\nDuration: 4 hours");
+    let unlabelled = conf("Work on 2025-03-04 22:00 UTC for up to 4 hours");
+    assert_eq!(labelled, with_end);
+    assert!(unlabelled < labelled, "{unlabelled} vs {labelled}");
+}
+
+#[test]
 fn inventory_ids_win_over_shapes() {
     let m = mail(
         "From: ops@carrier.example\nSubject: Planned work 55120\n\n\
