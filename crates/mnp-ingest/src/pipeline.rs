@@ -1,6 +1,6 @@
 //! The pipeline: record → route → parse → match circuits → store → label.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use mnp_core::{Email, Error as ParseError, Maintenance, Registry, Status};
@@ -280,26 +280,26 @@ fn read_unrouted(
             &format!("{unrouted}; the {} reader found no maintenance", f.name()),
         ));
     };
-    // The vendors the suggested circuits belong to, by normalised id.
+    // The vendors the suggested circuits belong to, by normalised id
+    // (each inventory id normalised once, not once per suggested circuit).
+    let mut owners: HashMap<String, Vec<&str>> = HashMap::new();
+    for c in &inventory {
+        let key = mnp_core::util::normalize_circuit_id(&c.vendor_circuit_id);
+        if !key.is_empty() {
+            owners.entry(key).or_default().push(c.vendor_id.as_str());
+        }
+    }
     let mut vendors: Vec<&str> = Vec::new();
     let mut unknown = 0;
-    for m in &s.maintenances {
-        for c in &m.circuits {
-            let key = mnp_core::util::normalize_circuit_id(&c.vendor_circuit_id);
-            let owners: Vec<&str> = inventory
-                .iter()
-                .filter(|i| {
-                    !key.is_empty()
-                        && mnp_core::util::normalize_circuit_id(&i.vendor_circuit_id) == key
-                })
-                .map(|i| i.vendor_id.as_str())
-                .collect();
-            if owners.is_empty() {
-                unknown += 1;
-            }
-            for o in owners {
-                if !vendors.contains(&o) {
-                    vendors.push(o);
+    for c in s.maintenances.iter().flat_map(|m| &m.circuits) {
+        let key = mnp_core::util::normalize_circuit_id(&c.vendor_circuit_id);
+        match owners.get(&key) {
+            None => unknown += 1,
+            Some(of) => {
+                for o in of {
+                    if !vendors.contains(o) {
+                        vendors.push(o);
+                    }
                 }
             }
         }
