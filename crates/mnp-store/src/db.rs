@@ -102,6 +102,16 @@ pub struct Row {
     vals: Vec<Value>,
 }
 
+/// The value of a NOT NULL column.
+fn non_null<T>(name: &str, v: Option<T>) -> Result<T> {
+    v.ok_or_else(|| Error::Schema(format!("{name} is NULL")))
+}
+
+/// A column holding another type than the query expects.
+fn mismatch(name: &str, expected: &str, got: &Value) -> Error {
+    Error::Schema(format!("{name}: expected {expected}, got {got:?}"))
+}
+
 impl Row {
     fn idx(&self, name: &str) -> Result<usize> {
         self.cols
@@ -123,17 +133,12 @@ impl Row {
             Value::Text(s) => Some(s.clone()),
             Value::Int(i) => Some(i.to_string()),
             Value::Time(t) => Some(time_text(t)),
-            other => {
-                return Err(Error::Schema(format!(
-                    "{name}: expected text, got {other:?}"
-                )));
-            }
+            other => return Err(mismatch(name, "text", other)),
         })
     }
     /// Text (NULL is an error).
     pub fn text(&self, name: &str) -> Result<String> {
-        self.opt_text(name)?
-            .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
+        non_null(name, self.opt_text(name)?)
     }
     /// Nullable integer.
     pub fn opt_int(&self, name: &str) -> Result<Option<i64>> {
@@ -141,17 +146,12 @@ impl Row {
             Value::Null => None,
             Value::Int(i) => Some(*i),
             Value::Bool(b) => Some(i64::from(*b)),
-            other => {
-                return Err(Error::Schema(format!(
-                    "{name}: expected integer, got {other:?}"
-                )));
-            }
+            other => return Err(mismatch(name, "integer", other)),
         })
     }
     /// Integer (NULL is an error).
     pub fn int(&self, name: &str) -> Result<i64> {
-        self.opt_int(name)?
-            .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
+        non_null(name, self.opt_int(name)?)
     }
     /// Nullable float.
     pub fn opt_real(&self, name: &str) -> Result<Option<f64>> {
@@ -159,11 +159,7 @@ impl Row {
             Value::Null => None,
             Value::Real(f) => Some(*f),
             Value::Int(i) => Some(*i as f64),
-            other => {
-                return Err(Error::Schema(format!(
-                    "{name}: expected real, got {other:?}"
-                )));
-            }
+            other => return Err(mismatch(name, "real", other)),
         })
     }
     /// Boolean (SQLite integers 0/1 accepted).
@@ -171,11 +167,7 @@ impl Row {
         Ok(match self.value(name)? {
             Value::Bool(b) => *b,
             Value::Int(i) => *i != 0,
-            other => {
-                return Err(Error::Schema(format!(
-                    "{name}: expected boolean, got {other:?}"
-                )));
-            }
+            other => return Err(mismatch(name, "boolean", other)),
         })
     }
     /// Nullable instant (SQLite text accepted).
@@ -188,11 +180,7 @@ impl Row {
                     .map_err(|e| Error::Schema(format!("{name}: bad time {s:?}: {e}")))?
                     .with_timezone(&Utc),
             ),
-            other => {
-                return Err(Error::Schema(format!(
-                    "{name}: expected time, got {other:?}"
-                )));
-            }
+            other => return Err(mismatch(name, "time", other)),
         })
     }
     /// Nullable UUID (stored as text on SQLite, `uuid` on PostgreSQL).
@@ -206,13 +194,11 @@ impl Row {
     }
     /// UUID (NULL is an error).
     pub fn uuid(&self, name: &str) -> Result<uuid::Uuid> {
-        self.opt_uuid(name)?
-            .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
+        non_null(name, self.opt_uuid(name)?)
     }
     /// Instant (NULL is an error).
     pub fn time(&self, name: &str) -> Result<DateTime<Utc>> {
-        self.opt_time(name)?
-            .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
+        non_null(name, self.opt_time(name)?)
     }
     /// Bytes.
     pub fn bytes(&self, name: &str) -> Result<Vec<u8>> {
@@ -220,11 +206,7 @@ impl Row {
             Value::Bytes(b) => b.clone(),
             Value::Text(s) => s.as_bytes().to_vec(),
             Value::Null => Vec::new(),
-            other => {
-                return Err(Error::Schema(format!(
-                    "{name}: expected bytes, got {other:?}"
-                )));
-            }
+            other => return Err(mismatch(name, "bytes", other)),
         })
     }
 }
