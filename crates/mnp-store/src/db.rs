@@ -162,6 +162,10 @@ impl Row {
             other => return Err(mismatch(name, "real", other)),
         })
     }
+    /// Float (NULL is an error).
+    pub fn real(&self, name: &str) -> Result<f64> {
+        non_null(name, self.opt_real(name)?)
+    }
     /// Boolean (SQLite integers 0/1 accepted).
     pub fn bool(&self, name: &str) -> Result<bool> {
         Ok(match self.value(name)? {

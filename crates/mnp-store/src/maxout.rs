@@ -191,11 +191,6 @@ fn whole(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(0)
 }
 
-fn real(r: &Row, name: &str) -> Result<f64> {
-    r.opt_real(name)?
-        .ok_or_else(|| Error::Schema(format!("{name} is NULL")))
-}
-
 const MAXOUT_COLS: &str = r#""maxoutEventId", "internalCircuitId", "circuitRef", "customerId", "startedAt", "endedAt", "lastSampleAt", "peakPercent", "peakBps", "secondsOver", "minutesOver", "direction", "capacityBps", "provisionedBps", "burstBps", "thresholdPercent", "alertedAt""#;
 
 fn maxout_of(r: &Row) -> Result<StoredMaxout> {
@@ -207,15 +202,15 @@ fn maxout_of(r: &Row) -> Result<StoredMaxout> {
         started_at: r.time("startedAt")?,
         ended_at: r.opt_time("endedAt")?,
         last_sample_at: r.opt_time("lastSampleAt")?,
-        peak_percent: real(r, "peakPercent")?,
-        peak_bps: real(r, "peakBps")?,
+        peak_percent: r.real("peakPercent")?,
+        peak_bps: r.real("peakBps")?,
         seconds_over: r.int("secondsOver")?,
         minutes_over: r.int("minutesOver")?,
         direction: r.text("direction")?,
         capacity_bps: r.int("capacityBps")?,
         provisioned_bps: r.int("provisionedBps")?,
         burst_bps: r.opt_int("burstBps")?,
-        threshold_percent: real(r, "thresholdPercent")?,
+        threshold_percent: r.real("thresholdPercent")?,
         alerted_at: r.opt_time("alertedAt")?,
     })
 }
@@ -435,7 +430,7 @@ impl Store {
                     internal_circuit_id: r.uuid("internalCircuitId")?,
                     day: NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                         .map_err(|e| Error::Schema(format!("day: bad date {d:?}: {e}")))?,
-                    peak_percent: real(r, "peakPercent")?,
+                    peak_percent: r.real("peakPercent")?,
                 })
             })
             .collect()

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::db::{Backend, Row, Value};
 use crate::queries::ForecastEvent;
-use crate::{Error, Result, Store};
+use crate::{Result, Store};
 
 /// An SLA as stored (`Sla` + `SlaVendorApplicability`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,13 +192,9 @@ fn measurement_of(r: &Row, subject: Subject) -> Result<StoredMeasurement> {
         sla_id: r.text("slaId")?,
         outage_seconds: r.int("outageSeconds")?,
         excluded_seconds: r.int("excludedSeconds")?,
-        availability_percent: r
-            .opt_real("availabilityPercent")?
-            .ok_or_else(|| Error::Schema("availabilityPercent is NULL".into()))?,
+        availability_percent: r.real("availabilityPercent")?,
         breached: r.bool("breached")?,
-        credit_percent: r
-            .opt_real("creditPercent")?
-            .ok_or_else(|| Error::Schema("creditPercent is NULL".into()))?,
+        credit_percent: r.real("creditPercent")?,
         evaluated_at: r.time("evaluatedAt")?,
     })
 }
@@ -271,9 +267,7 @@ impl Store {
                     vendors: vendors.remove(&id).unwrap_or_default(),
                     sla_id: id,
                     name: r.text("name")?,
-                    uptime_percent: r
-                        .opt_real("uptimePercent")?
-                        .ok_or_else(|| Error::Schema("uptimePercent is NULL".into()))?,
+                    uptime_percent: r.real("uptimePercent")?,
                     interval_kind: r.text("intervalKind")?,
                     strategy: r.text("strategy")?,
                     definition: r.text("definition")?,
