@@ -102,6 +102,12 @@ pub struct Row {
     vals: Vec<Value>,
 }
 
+/// Whole seconds, as outage, period and maxout instants are kept (the
+/// evaluator counts whole seconds, and SQLite stores them that way).
+pub(crate) fn whole(t: DateTime<Utc>) -> DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(t, 0)
+}
+
 /// The value of a NOT NULL column.
 fn non_null<T>(name: &str, v: Option<T>) -> Result<T> {
     v.ok_or_else(|| Error::Schema(format!("{name} is NULL")))

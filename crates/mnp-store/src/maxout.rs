@@ -17,11 +17,11 @@
 //!   [`Store::mark_mail_sent`]; each failure records the error and pushes
 //!   the next attempt out by a [`Backoff`].
 
-use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::db::{Row, Value};
+use crate::db::{Row, Value, whole};
 use crate::{Error, Result, Store};
 
 /// One maxout episode as stored (`MaxoutEvent`).
@@ -185,10 +185,6 @@ impl Backoff {
             .checked_mul(factor)
             .map_or(self.max, |d| d.min(self.max))
     }
-}
-
-fn whole(t: DateTime<Utc>) -> DateTime<Utc> {
-    t.trunc_subsecs(0)
 }
 
 const MAXOUT_COLS: &str = r#""maxoutEventId", "internalCircuitId", "circuitRef", "customerId", "startedAt", "endedAt", "lastSampleAt", "peakPercent", "peakBps", "secondsOver", "minutesOver", "direction", "capacityBps", "provisionedBps", "burstBps", "thresholdPercent", "alertedAt""#;

@@ -18,11 +18,11 @@
 //!   included — when the values are the same, so re-running an evaluation
 //!   gives identical rows.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::db::{Backend, Row, Value};
+use crate::db::{Backend, Row, Value, whole};
 use crate::queries::ForecastEvent;
 use crate::{Result, Store};
 
@@ -165,11 +165,6 @@ impl StoredMeasurement {
     pub fn counted_seconds(&self) -> i64 {
         self.outage_seconds - self.excluded_seconds
     }
-}
-
-/// Whole seconds, as every outage and period instant is kept.
-fn whole(t: DateTime<Utc>) -> DateTime<Utc> {
-    t.trunc_subsecs(0)
 }
 
 fn outage_of(r: &Row) -> Result<StoredOutage> {
