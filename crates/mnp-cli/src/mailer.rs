@@ -534,28 +534,9 @@ pub(crate) fn safe_name(s: &str) -> String {
 
 // ---------------------------------------------------------------- message
 
+/// Base64 in MIME lines (CRLF between lines of 76 characters).
 fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len() * 4 / 3 + data.len() / 57 * 2 + 4);
-    for (n, chunk) in data.chunks(3).enumerate() {
-        if n > 0 && n % 19 == 0 {
-            out.push_str("\r\n");
-        }
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(T[((v >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    mnp_core::util::base64_lines(data, "\r\n")
 }
 
 /// Longest header line we aim for (RFC 5322 recommends 78).

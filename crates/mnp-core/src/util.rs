@@ -116,3 +116,56 @@ pub fn redact_url(url: &str) -> String {
     }
     out
 }
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 (RFC 4648 alphabet, padded), on one line — for the
+/// places mnp writes MIME or HTTP itself (alert mails, helpdesk uploads,
+/// Basic credentials).
+///
+/// ```
+/// use mnp_core::util::base64_encode as b;
+/// assert_eq!(b(b""), "");
+/// assert_eq!(b(b"f"), "Zg==");
+/// assert_eq!(b(b"fo"), "Zm8=");
+/// assert_eq!(b(b"foobar"), "Zm9vYmFy");
+/// ```
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(B64[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// [`base64_encode`] in lines of 76 characters (the MIME limit) joined by
+/// `eol`, with no line end after the last.
+///
+/// ```
+/// let s = mnp_core::util::base64_lines(&[0u8; 120], "\r\n");
+/// assert_eq!(s.split("\r\n").map(str::len).collect::<Vec<_>>(), [76, 76, 8]);
+/// ```
+pub fn base64_lines(data: &[u8], eol: &str) -> String {
+    let flat = base64_encode(data);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 76 * eol.len());
+    // ASCII only, so every 76-byte chunk is a str boundary.
+    for (i, line) in flat.as_bytes().chunks(76).enumerate() {
+        if i > 0 {
+            out.push_str(eol);
+        }
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+    }
+    out
+}

@@ -152,7 +152,7 @@ impl RtAuth {
             RtAuth::Basic { user, password } => {
                 format!(
                     "Basic {}",
-                    base64_encode(format!("{user}:{password}").as_bytes())
+                    mnp_core::util::base64_encode(format!("{user}:{password}").as_bytes())
                 )
             }
         }
@@ -1145,35 +1145,10 @@ fn set_charset(value: &str, charset: &str) -> String {
     pieces.join(";")
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(B64[((n >> shift) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// Base64 in 76-character lines, each ending in a newline.
 fn base64_lines(data: &[u8]) -> String {
-    let flat = base64_encode(data);
-    let mut out = String::with_capacity(flat.len() + flat.len() / 76 + 1);
-    let bytes = flat.as_bytes();
-    for line in bytes.chunks(76) {
-        out.push_str(&String::from_utf8_lossy(line));
+    let mut out = mnp_core::util::base64_lines(data, "\n");
+    if !out.is_empty() {
         out.push('\n');
     }
     out
@@ -1304,8 +1279,8 @@ mod tests {
             let data: Vec<u8> = (0..n).map(|i| (i * 37 % 256) as u8).collect();
             assert_eq!(base64_decode(&base64_lines(&data)).unwrap(), data, "n={n}");
         }
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(mnp_core::util::base64_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(mnp_core::util::base64_encode(b"fo"), "Zm8=");
         assert!(base64_decode("a*b").is_none());
     }
 
