@@ -515,8 +515,6 @@ pub fn replay(args: ReplayArgs, opts: &GlobalOpts) -> anyhow::Result<ExitCode> {
     })
 }
 
-// ---------------------------------------------------------------- outbox
-
 // ---------------------------------------------------------------- report
 
 /// `mnp maxout report`.
