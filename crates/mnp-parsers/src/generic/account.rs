@@ -10,8 +10,7 @@ use regex::Regex;
 use super::Evidence;
 use crate::helpers::words;
 
-const WHO: &str =
-    r"(?:customer|account|company|end customer|client)(?:[ \t]+(?:name|number|no\.?|#|id|pon|po))?";
+const WHO: &str = r"(?:(?:customer|account|company|end customer|client)(?:[ \t]+(?:name|number|no\.?|#|id|pon|po))?|(?:peer|customer|your)[ \t]+asn?)";
 
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -65,6 +64,52 @@ const NOBODY: &[&str] = &[
     "client",
 ];
 
+/// Whom a greeting names: nobody when it greets a role ("Dear Customer",
+/// "Hello NOC Team", "Dear all"), the AS number when it
+/// greets a network by name and ASN ("Dear Example.com (AS65000)": peering
+/// notices know the peer by its ASN, a stable id, not by its display name).
+fn greeted(name: &str) -> Option<String> {
+    if words::whole(name, NOBODY) {
+        return None;
+    }
+    let last = name
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or(name)
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    if words::whole(last, ROLES) {
+        return None;
+    }
+    if let Some(asn) = ASN.as_ref().and_then(|re| re.captures(name)) {
+        return asn.get(1).map(|m| {
+            m.as_str()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_uppercase()
+        });
+    }
+    Some(name.to_string())
+}
+
+/// The last word of a greeting that greets a role, not a customer by name.
+/// ("Dear Example Customer" may well be a customer's name, so it stays.)
+const ROLES: &[&str] = &[
+    "partner",
+    "partners",
+    "team",
+    "colleague",
+    "colleagues",
+    "user",
+    "users",
+    "subscriber",
+    "subscribers",
+    "all",
+];
+
+static ASN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\(\s*(AS\s?\d{1,10})\s*\)").ok());
+
 /// A value that hides the account (`*****1234`).
 fn masked(v: &str) -> bool {
     v.contains("***") || v.trim().is_empty()
@@ -78,7 +123,13 @@ fn from_table(body: &str) -> Option<(String, String)> {
             // three or more columns, or two column headers: a table, not a
             // key/value pair
             let filled = cells.iter().filter(|c| !c.is_empty()).count();
-            if filled < 2 || line.chars().any(|c| c.is_ascii_digit()) {
+            // a cell that starts with a digit is data, not a header
+            // ("L2 Connection Name" is a header, "123456" is not)
+            if filled < 2
+                || cells
+                    .iter()
+                    .any(|c| c.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+            {
                 continue;
             }
             let Some(col) = cells.iter().position(|c| head.is_match(c)) else {
@@ -124,7 +175,7 @@ pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String 
         .or_else(|| capture(&TAB, body))
         .or_else(|| capture(&TO, body))
         .or_else(|| capture(&SUBJECT, subject).map(|(v, _)| (v, format!("subject: {subject}"))))
-        .or_else(|| capture(&GREETING, body).filter(|(v, _)| !words::whole(v, NOBODY)));
+        .or_else(|| capture(&GREETING, body).and_then(|(v, src)| Some((greeted(&v)?, src))));
     match found {
         Some((v, src)) if !v.is_empty() => {
             ev.push(Evidence {

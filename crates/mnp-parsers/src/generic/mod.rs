@@ -441,6 +441,12 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
                 "has been postponed",
                 "rescheduled",
                 "has been amended",
+                // the first window is over and the work moves to the
+                // alternate (backup) one: the notice reschedules it
+                "performed during the alternate",
+                "performed on the alternate",
+                "moved to the alternate",
+                "moved to the backup",
             ],
         ),
         (

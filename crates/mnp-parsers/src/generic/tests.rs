@@ -249,6 +249,38 @@ fn account_from_label_table_or_greeting() {
     assert_eq!(ev.len(), 4);
 }
 
+#[test]
+fn account_greetings_to_a_role_name_nobody_and_an_asn_is_the_peer() {
+    let mut ev = Vec::new();
+    // a greeting to a role names nobody
+    assert_eq!(account::find("", "Dear Partners,\n", &mut ev), "");
+    assert_eq!(account::find("", "Hello NOC Team,\n", &mut ev), "");
+    // a peer greeted by name and AS number: the ASN identifies it
+    assert_eq!(
+        account::find("", "Dear Example.com (AS 64512),\n", &mut ev),
+        "AS64512"
+    );
+    assert_eq!(
+        account::find("", "Our ASN\t64500\nPeer ASN\t64501\n", &mut ev),
+        "64501"
+    );
+    // an account column beside headers with digits in them ("L2 ...")
+    assert_eq!(
+        account::find(
+            "",
+            "Account #\tProduct\tL2 Connection Name\n778899\tFabric\tvc-1\n",
+            &mut ev
+        ),
+        "778899"
+    );
+    // ...but a row starting with a number is data, not a header row
+    assert_eq!(
+        account::find("", "12\tCustomer\tXY-1\nfoo\tbar\tbaz\n", &mut ev),
+        ""
+    );
+    assert_eq!(ev.len(), 3);
+}
+
 /// Render `t` in the IANA zone `tz` with the zone's own abbreviation for
 /// that date (EST/EDT, CET/CEST, GMT/BST…), in style `k`. Numeric dates are
 /// written the way the zone's region writes them: month-first for US
@@ -530,4 +562,15 @@ proptest! {
         prop_assert_eq!(w.window.end(), b + Duration::minutes(len_min), "{}", text);
         prop_assert!(w.labelled && w.zoned, "{}", text);
     }
+}
+
+#[test]
+fn work_moved_to_the_alternate_window_is_rescheduled_not_completed() {
+    let mut ev = Vec::new();
+    let body = "Scheduled Maintenance Window #: 4711-1\nSummary: fibre repair.\nUpdates:\nThe scheduled maintenance window 4711-1 has ended.\n\
+                Work on the services below will be performed during the alternate night \
+                maintenance window.\n";
+    assert_eq!(super::find_status("", body, &mut ev).0, Status::Rescheduled);
+    let done = "Scheduled Maintenance Window #: 4711-1\nSummary: fibre repair.\nUpdates:\nThe scheduled maintenance window 4711-1 has ended.\n";
+    assert_eq!(super::find_status("", done, &mut ev).0, Status::Completed);
 }
