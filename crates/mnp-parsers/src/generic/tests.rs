@@ -573,4 +573,7 @@ fn work_moved_to_the_alternate_window_is_rescheduled_not_completed() {
     assert_eq!(super::find_status("", body, &mut ev).0, Status::Rescheduled);
     let done = "Scheduled Maintenance Window #: 4711-1\nSummary: fibre repair.\nUpdates:\nThe scheduled maintenance window 4711-1 has ended.\n";
     assert_eq!(super::find_status("", done, &mut ev).0, Status::Completed);
+    let off = "Planned Works Details\nRef.: PW-1\nThus please take note that this maintenance \
+               for your service stands as cancelled. There are no new dates.\n";
+    assert_eq!(super::find_status("", off, &mut ev).0, Status::Cancelled);
 }
