@@ -23,6 +23,25 @@ pub enum CorpusCmd {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
         format: ScoreFormat,
+        /// Score the generic parser instead of the vendor parsers: every mail
+        /// is read by it alone (no registry, no profile), as a mail from a
+        /// carrier mnp has never seen would be.
+        #[arg(long)]
+        generic: bool,
+        /// With --generic: a circuit inventory CSV (`vendorCircuitId`, and
+        /// `vendor` for --per-vendor) whose ids the generic parser prefers.
+        #[arg(long, value_name = "FILE.csv", requires = "generic")]
+        circuits: Option<PathBuf>,
+        /// With --circuits: give each mail only the inventory rows of the
+        /// vendor whose folder holds it (the operator's circuits of the
+        /// sender's carrier, as the Circuit table would give them). The
+        /// folder name is used by the scorer only; the parser never sees it.
+        #[arg(long, requires = "circuits")]
+        per_vendor: bool,
+        /// With --generic: results below this confidence count as none (for a
+        /// human), as in `mnp parse --generic`; 0 scores every result.
+        #[arg(long, value_name = "0..1", default_value_t = 0.6, requires = "generic")]
+        min_confidence: f64,
     },
 }
 
@@ -70,7 +89,27 @@ fn cases(dir: &Path) -> anyhow::Result<Vec<(String, String, PathBuf, PathBuf)>> 
 }
 
 pub fn run(cmd: CorpusCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
-    let CorpusCmd::Score { dir, format } = cmd;
+    let CorpusCmd::Score {
+        dir,
+        format,
+        generic,
+        circuits,
+        per_vendor,
+        min_confidence,
+    } = cmd;
+    if generic {
+        if !(0.0..=1.0).contains(&min_confidence) {
+            anyhow::bail!("--min-confidence must be between 0 and 1");
+        }
+        let rows = match &circuits {
+            Some(p) => crate::parse_cmd::inventory_rows(p)?,
+            None => Vec::new(),
+        };
+        if per_vendor && rows.iter().any(|(v, _)| v.is_none()) {
+            anyhow::bail!("--per-vendor needs a `vendor` column in every inventory row");
+        }
+        return score_generic(&dir, format, &rows, per_vendor, min_confidence);
+    }
 
     let mut results: Vec<CaseResult> = Vec::new();
     for (vendor, case, eml, exp) in cases(&dir)? {
@@ -145,6 +184,144 @@ pub fn run(cmd: CorpusCmd, reg: &Registry) -> anyhow::Result<ExitCode> {
             write!(out, "{}", scoring::markdown_table(&results))?;
             let passed = results.iter().filter(|r| r.passed()).count();
             writeln!(out, "{} passed, {} failed", passed, results.len() - passed)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One case read by the generic parser.
+struct GenericCase {
+    vendor: String,
+    case: String,
+    /// The confidence, when it read a maintenance at all.
+    confidence: Option<f64>,
+    /// Whether the result reached the threshold (and so would be stored).
+    confident: bool,
+    result: Result<(), String>,
+}
+
+/// `mnp corpus score --generic`: the generic parser alone on every case.
+fn score_generic(
+    dir: &Path,
+    format: ScoreFormat,
+    rows: &[(Option<String>, String)],
+    per_vendor: bool,
+    min_confidence: f64,
+) -> anyhow::Result<ExitCode> {
+    use mnp_parsers::generic;
+    let opts = generic::Options { min_confidence };
+    let all = generic::Inventory::new(rows.iter().map(|(_, id)| id));
+    let mut results: Vec<GenericCase> = Vec::new();
+    for (vendor, case, eml, exp) in cases(dir)? {
+        let raw = fs::read(&eml).with_context(|| format!("cannot read {}", eml.display()))?;
+        let expected: serde_json::Value = serde_json::from_slice(&fs::read(&exp)?)
+            .with_context(|| format!("{} is not JSON", exp.display()))?;
+        let own;
+        let inv = if per_vendor {
+            own = generic::Inventory::new(
+                rows.iter()
+                    .filter(|(v, _)| v.as_deref() == Some(vendor.as_str()))
+                    .map(|(_, id)| id),
+            );
+            &own
+        } else {
+            &all
+        };
+        let read = mnp_core::Email::parse(&raw)
+            .map_err(|e| e.to_string())
+            .map(|email| generic::parse(&email, inv, &opts));
+        let (confidence, confident, produced) = match read {
+            Err(e) => (None, false, Err(e)),
+            Ok(Err(e)) if e.is_not_maintenance() => (None, false, Ok(Vec::new())),
+            Ok(Err(e)) => (None, false, Err(e.to_string())),
+            Ok(Ok(r)) => {
+                let confident = r.is_confident(&opts);
+                let produced = if confident {
+                    Ok(r.maintenances
+                        .iter()
+                        .filter_map(|m| serde_json::to_value(m).ok())
+                        .collect())
+                } else {
+                    Err(format!(
+                        "confidence {:.2} below {:.2}: for a human",
+                        r.confidence, min_confidence
+                    ))
+                };
+                (Some(r.confidence), confident, produced)
+            }
+        };
+        results.push(GenericCase {
+            vendor,
+            case,
+            confidence,
+            confident,
+            result: produced.and_then(|out| scoring::score(&expected, &out)),
+        });
+    }
+    let passed = results.iter().filter(|r| r.result.is_ok()).count();
+    let confident = results.iter().filter(|r| r.confident).count();
+    let right = results
+        .iter()
+        .filter(|r| r.confident && r.result.is_ok())
+        .count();
+    let pct = |n: usize, of: usize| {
+        if of == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / of as f64
+        }
+    };
+    let mut out = io::stdout().lock();
+    match format {
+        ScoreFormat::Json => {
+            let cases: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    json!({"vendor": r.vendor, "case": r.case, "confidence": r.confidence,
+                           "confident": r.confident, "passed": r.result.is_ok(),
+                           "error": r.result.as_ref().err()})
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json!({
+                    "minConfidence": min_confidence,
+                    "inventory": if rows.is_empty() { "none" } else if per_vendor { "per-vendor" } else { "all" },
+                    "cases": cases,
+                    "passed": passed,
+                    "failed": results.len() - passed,
+                    "confident": confident,
+                    "confidentRight": right,
+                }))?
+            )?;
+        }
+        ScoreFormat::Table | ScoreFormat::Markdown => {
+            for r in &results {
+                if let Err(e) = &r.result {
+                    writeln!(out, "FAIL {}/{}: {e}", r.vendor, r.case)?;
+                }
+            }
+            let mut vendors: Vec<&str> = results.iter().map(|r| r.vendor.as_str()).collect();
+            vendors.dedup();
+            writeln!(out, "\n| vendor | cases | passed |\n|---|---:|---:|")?;
+            for v in vendors {
+                let of: Vec<&GenericCase> = results.iter().filter(|r| r.vendor == v).collect();
+                let ok = of.iter().filter(|r| r.result.is_ok()).count();
+                writeln!(out, "| {v} | {} | {ok} |", of.len())?;
+            }
+            writeln!(
+                out,
+                "\nconfidence >= {min_confidence}: {confident} of {} cases, {right} of them right ({:.0} %)",
+                results.len(),
+                pct(right, confident)
+            )?;
+            writeln!(
+                out,
+                "{passed} passed, {} failed ({:.1} %)",
+                results.len() - passed,
+                pct(passed, results.len())
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -60,8 +60,9 @@ struct GenericCtx {
     force: bool,
 }
 
-/// The `vendorCircuitId` column of a CSV inventory.
-fn load_inventory(path: &Path) -> anyhow::Result<generic::Inventory> {
+/// The rows of a CSV circuit inventory: its `vendorCircuitId` column and,
+/// when there is one, its `vendor` (or `vendorId`) column.
+pub(crate) fn inventory_rows(path: &Path) -> anyhow::Result<Vec<(Option<String>, String)>> {
     let mut rd = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -75,14 +76,28 @@ fn load_inventory(path: &Path) -> anyhow::Result<generic::Inventory> {
         .iter()
         .position(|h| norm(h) == "vendorcircuitid")
         .with_context(|| format!("{}: no vendorCircuitId column", path.display()))?;
-    let mut ids = Vec::new();
+    let vendor_col = headers
+        .iter()
+        .position(|h| matches!(norm(h).as_str(), "vendor" | "vendorid"));
+    let mut rows = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let rec = rec.with_context(|| format!("{}: bad row {}", path.display(), i + 2))?;
         if let Some(v) = rec.get(col).filter(|v| !v.trim().is_empty()) {
-            ids.push(v.to_string());
+            let vendor = vendor_col
+                .and_then(|c| rec.get(c))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty());
+            rows.push((vendor, v.to_string()));
         }
     }
-    Ok(generic::Inventory::new(ids))
+    Ok(rows)
+}
+
+/// The `vendorCircuitId` column of a CSV inventory.
+fn load_inventory(path: &Path) -> anyhow::Result<generic::Inventory> {
+    Ok(generic::Inventory::new(
+        inventory_rows(path)?.into_iter().map(|(_, id)| id),
+    ))
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
