@@ -380,6 +380,21 @@ pub fn deliver_report(
     from: &Address,
     now: DateTime<Utc>,
 ) -> anyhow::Result<DeliveryReport> {
+    deliver_report_until(s, mailer, from, now, &|| false)
+}
+
+/// [`deliver_report`] that asks `stop` before each mail and, once it says
+/// yes, leaves the rest of the round untouched: still queued, due at once
+/// on the next start (a mail already handed to the server is finished
+/// first, bounded by the SMTP timeout). `mnp serve` uses it so that a
+/// shutdown does not wait for every due mail.
+pub fn deliver_report_until(
+    s: &mut Store,
+    mailer: &Mailer,
+    from: &Address,
+    now: DateTime<Utc>,
+    stop: &dyn Fn() -> bool,
+) -> anyhow::Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
     let due = s.due_mails(now, usize::MAX >> 1)?;
     if due.is_empty() {
@@ -397,6 +412,9 @@ pub fn deliver_report(
     };
     let mut unreachable: Option<String> = None;
     for m in due {
+        if stop() {
+            break;
+        }
         let outcome = if let Some(e) = &unreachable {
             Err(Failure::Transient(format!("not attempted: {e}")))
         } else {

@@ -1,5 +1,5 @@
-//! Telemetry ingest of `mnp serve`: three write endpoints, a bounded queue
-//! and one background engine worker.
+//! Telemetry ingest of `mnp serve`: three write endpoints, a bounded queue,
+//! one background engine worker and one mail delivery thread.
 //!
 //! | route | body |
 //! |---|---|
@@ -31,14 +31,24 @@
 //!   arrival order. It drains what is queued (up to [`DRAIN_MAX`] samples),
 //!   runs it through the engine and writes episodes, peaks and alert mails
 //!   in one transaction per drained batch; every second it ticks (stale
-//!   circuits, reminders) and delivers due mails with [`crate::mailer`]
-//!   (outbox folder, or SMTP with `--smtp`; delivery runs on the worker, so
-//!   a slow mail server delays processing and the queue absorbs it).
-//!   A database that is down is retried; queued samples wait (and the queue
-//!   fills up, so clients get 429 rather than silent loss).
+//!   circuits, reminders). A database that is down is retried; queued
+//!   samples wait (and the queue fills up, so clients get 429 rather than
+//!   silent loss).
+//! * **Mails go out on a thread of their own** (`Delivery`), with its own
+//!   store connection: the worker only queues them in the `AlertOutbox`
+//!   table and nudges it; the thread delivers what is due with
+//!   [`crate::mailer`] (outbox folder, or SMTP with `--smtp`) at once and
+//!   every second (retries, reminders). A slow or silent mail server (up to
+//!   the SMTP timeout per round) therefore never holds up sample
+//!   processing, and a delivery error never costs the worker its database
+//!   connection. The table stays the source of truth (queued → sent, retry
+//!   with backoff, or rejected), so nothing is sent twice or lost.
 //! * **Graceful shutdown drains the queue**: after the server stops
 //!   accepting requests, [`Telemetry::shutdown`] lets the worker process and
-//!   write everything queued, deliver the mails, and waits for it.
+//!   write everything queued and waits for it. Delivery over SMTP finishes
+//!   the mail in flight (bounded by the SMTP timeout) and starts no other:
+//!   unsent mails stay queued for the next start. The outbox folder is
+//!   local and quick, so its last round writes every due mail.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -58,21 +68,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use clap::Args;
-use mnp_maxout::alert::RepeatPolicy;
+use mnp_maxout::alert::{Address, RepeatPolicy};
 use mnp_maxout::telemetry::{Batch, Reading, json, line};
 use mnp_maxout::units::{Seconds, parse_duration};
 use mnp_store::Store;
 use serde_json::{Value, json};
 
 use crate::config::{self, GlobalOpts};
-use crate::mailer::Mailer;
+use crate::mailer::{Mailer, deliver_report_until};
 use crate::maxout_runtime::{Runtime, RuntimeOptions};
 use crate::serve::{ApiError, authorized, read_body};
 
 /// Most samples the worker takes from the queue for one transaction.
 pub const DRAIN_MAX: usize = 50_000;
 
-/// How often the worker ticks and delivers mails.
+/// How often the worker ticks and the delivery thread looks for due mails.
 const TICK: Duration = Duration::from_secs(1);
 
 /// How often the worker writes the daily peaks (and at shutdown).
@@ -131,6 +141,14 @@ enum Msg {
     Shutdown,
 }
 
+/// To the delivery thread.
+enum Nudge {
+    /// The worker queued new mails.
+    Mails,
+    /// The worker has stopped: last round (folder only), then stop.
+    Stop,
+}
+
 /// Counters shown at `/api/v1/telemetry/stats`.
 #[derive(Default)]
 struct Counters {
@@ -160,6 +178,11 @@ pub struct Telemetry {
     counters: Counters,
     last_error: Mutex<Option<String>>,
     worker: Mutex<Option<JoinHandle<()>>>,
+    /// Wakes the delivery thread.
+    mail_tx: Sender<Nudge>,
+    /// Shutdown began: SMTP delivery starts no new mail.
+    mail_stop: AtomicBool,
+    deliverer: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Telemetry {
@@ -177,7 +200,7 @@ impl Telemetry {
         }
         // a bad sender address or SMTP URL should stop the service now
         let noc_email = config::mail_from(opts, args.noc_email.as_deref())?;
-        mnp_maxout::alert::Address::parse(&noc_email).context("--noc-email")?;
+        let from = Address::parse(&noc_email).context("--noc-email")?;
         let mailer = Mailer::resolve(args.smtp.as_deref(), &args.outbox, opts)?;
         tracing::info!(mailer = %mailer, "alert mails {}", mailer.verb());
         let rt_opts = RuntimeOptions {
@@ -191,6 +214,7 @@ impl Telemetry {
             noc_email,
         };
         let (tx, rx) = mpsc::channel();
+        let (mail_tx, mail_rx) = mpsc::channel();
         let tel = Arc::new(Telemetry {
             tx,
             depth: AtomicUsize::new(0),
@@ -199,19 +223,40 @@ impl Telemetry {
             counters: Counters::default(),
             last_error: Mutex::new(None),
             worker: Mutex::new(None),
+            mail_tx,
+            mail_stop: AtomicBool::new(false),
+            deliverer: Mutex::new(None),
         });
+        let d = Delivery {
+            tel: tel.clone(),
+            opts: opts.clone(),
+            mailer,
+            from,
+            store: None,
+        };
+        let handle = std::thread::Builder::new()
+            .name("mnp-mail".into())
+            .spawn(move || d.run(mail_rx))
+            .context("cannot start the mail delivery thread")?;
+        *tel.deliverer.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
         let w = Worker {
             tel: tel.clone(),
             opts: opts.clone(),
             rt_opts,
-            mailer,
             store: None,
             rt: None,
+            nudged: 0,
         };
-        let handle = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("mnp-telemetry".into())
-            .spawn(move || w.run(rx))
-            .context("cannot start the telemetry worker")?;
+            .spawn(move || w.run(rx));
+        let handle = match spawned {
+            Ok(h) => h,
+            Err(e) => {
+                tel.shutdown();
+                return Err(e).context("cannot start the telemetry worker");
+            }
+        };
         *tel.worker.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
         Ok(tel)
     }
@@ -281,8 +326,11 @@ impl Telemetry {
         Ok(())
     }
 
-    /// Lets the worker drain the queue and write everything, and waits.
+    /// Lets the worker drain the queue and write everything, lets the
+    /// delivery thread finish the mail in flight (SMTP) or write the due
+    /// mails (folder), and waits for both.
     pub fn shutdown(&self) {
+        self.mail_stop.store(true, Ordering::Release);
         let _ = self.tx.send(Msg::Shutdown);
         let handle = self
             .worker
@@ -294,6 +342,25 @@ impl Telemetry {
         {
             tracing::error!("telemetry worker panicked");
         }
+        let _ = self.mail_tx.send(Nudge::Stop);
+        let handle = self
+            .deliverer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(h) = handle
+            && h.join().is_err()
+        {
+            tracing::error!("mail delivery thread panicked");
+        }
+    }
+
+    /// Shows `msg` as `lastError` in the stats.
+    fn set_error(&self, msg: &str) {
+        *self
+            .last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(msg.to_string());
     }
 
     fn stats_json(&self) -> Value {
@@ -329,9 +396,10 @@ struct Worker {
     tel: Arc<Telemetry>,
     opts: GlobalOpts,
     rt_opts: RuntimeOptions,
-    mailer: Mailer,
     store: Option<Store>,
     rt: Option<Runtime>,
+    /// `mails_queued` when the delivery thread was last nudged.
+    nudged: u64,
 }
 
 impl Worker {
@@ -428,11 +496,7 @@ impl Worker {
 
     fn fail(&self, msg: &str) {
         tracing::warn!(error = msg, "telemetry worker");
-        *self
-            .tel
-            .last_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(msg.to_string());
+        self.tel.set_error(msg);
     }
 
     /// Runs the backlog through the engine and writes the result in one
@@ -462,8 +526,9 @@ impl Worker {
         self.publish();
     }
 
-    /// Tick (stale circuits, reminders), retry unwritten episodes, deliver mails.
-    /// Returns false when the database could not be written.
+    /// Tick (stale circuits, reminders), retry unwritten episodes; the
+    /// mails they queue go to the delivery thread. Returns false when the
+    /// database could not be written.
     fn housekeeping(&mut self, peaks: bool) -> bool {
         if self.rt.is_none() || self.store.is_none() {
             // retry the database even when nothing arrives
@@ -487,26 +552,19 @@ impl Worker {
             .counters
             .bytes_per_circuit
             .store(rt.engine_bytes_per_circuit() as u64, Ordering::Relaxed);
-        let from = rt.from().clone();
-        match crate::mailer::deliver(s, &self.mailer, &from, now) {
-            Ok((written, failed)) => {
-                let c = &self.tel.counters;
-                c.mails_written.fetch_add(written as u64, Ordering::Relaxed);
-                c.mails_failed.fetch_add(failed as u64, Ordering::Relaxed);
-            }
-            Err(e) => {
-                self.store = None;
-                self.fail(&format!("mail delivery failed: {e:#}"));
-            }
-        }
         self.publish();
         true
     }
 
-    /// Copies the runtime's counts to the shared stats.
-    fn publish(&self) {
+    /// Copies the runtime's counts to the shared stats and nudges the
+    /// delivery thread when mails were queued since the last nudge.
+    fn publish(&mut self) {
         let Some(rt) = self.rt.as_ref() else { return };
         let st = rt.stats();
+        if st.mails_queued > self.nudged {
+            self.nudged = st.mails_queued;
+            let _ = self.tel.mail_tx.send(Nudge::Mails);
+        }
         let c = &self.tel.counters;
         c.unknown.store(st.unknown, Ordering::Relaxed);
         c.opened.store(st.opened, Ordering::Relaxed);
@@ -514,6 +572,97 @@ impl Worker {
         c.mails_queued.store(st.mails_queued, Ordering::Relaxed);
         c.out_of_order
             .store(rt.engine_stats().out_of_order, Ordering::Relaxed);
+    }
+}
+
+// ---------------------------------------------------------------- delivery
+
+/// Sends the alert mails the worker queued, on a thread of its own with its
+/// own store connection: a mail server that is slow or never answers holds
+/// up this thread only (each round is bounded by the SMTP timeout, the
+/// first unreachable mail ends it), never sample processing.
+struct Delivery {
+    tel: Arc<Telemetry>,
+    opts: GlobalOpts,
+    mailer: Mailer,
+    from: Address,
+    store: Option<Store>,
+}
+
+impl Delivery {
+    /// A round when the worker nudges and every [`TICK`] (retries after
+    /// backoff, mails left by an earlier run); on [`Nudge::Stop`] one last
+    /// round for the folder, then stop.
+    fn run(mut self, rx: Receiver<Nudge>) {
+        let mut last = false;
+        while !last {
+            match rx.recv_timeout(TICK) {
+                Ok(Nudge::Mails) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(Nudge::Stop) | Err(RecvTimeoutError::Disconnected) => last = true,
+            }
+            // any number of nudges make one round
+            loop {
+                match rx.try_recv() {
+                    Ok(Nudge::Mails) => {}
+                    Ok(Nudge::Stop) | Err(TryRecvError::Disconnected) => last = true,
+                    Err(TryRecvError::Empty) => break,
+                }
+                if last {
+                    break;
+                }
+            }
+            // until the worker has the database there is nothing to send
+            // that could not wait (and one error message is enough)
+            if self.tel.ready.load(Ordering::Relaxed) && !self.stopping() {
+                self.round();
+            }
+        }
+        tracing::info!("mail delivery stopped");
+    }
+
+    /// Shutdown began and mails go over SMTP: start no new one.
+    fn stopping(&self) -> bool {
+        matches!(self.mailer, Mailer::Smtp(_)) && self.tel.mail_stop.load(Ordering::Acquire)
+    }
+
+    /// Delivers every due mail (see [`crate::mailer`]) and counts the outcome.
+    fn round(&mut self) {
+        if self.store.is_none() {
+            match config::store(&self.opts) {
+                Ok(s) => self.store = Some(s),
+                Err(e) => {
+                    self.fail(&format!("mail delivery: database unavailable: {e:#}"));
+                    return;
+                }
+            }
+        }
+        let Some(s) = self.store.as_mut() else { return };
+        let tel = &self.tel;
+        let smtp = matches!(self.mailer, Mailer::Smtp(_));
+        let stop = || smtp && tel.mail_stop.load(Ordering::Acquire);
+        let res = deliver_report_until(s, &self.mailer, &self.from, Utc::now(), &stop);
+        match res {
+            Ok(r) => {
+                let c = &tel.counters;
+                c.mails_written.fetch_add(r.sent as u64, Ordering::Relaxed);
+                c.mails_failed
+                    .fetch_add((r.failed + r.rejected) as u64, Ordering::Relaxed);
+                if let Some(e) = r.first_error {
+                    // each mail's outcome is on record in the table
+                    tel.set_error(&format!("mail delivery: {e}"));
+                }
+            }
+            Err(e) => {
+                // reconnect next round; the worker keeps its connection
+                self.store = None;
+                self.fail(&format!("mail delivery failed: {e:#}"));
+            }
+        }
+    }
+
+    fn fail(&self, msg: &str) {
+        tracing::warn!(error = msg, "mail delivery");
+        self.tel.set_error(msg);
     }
 }
 

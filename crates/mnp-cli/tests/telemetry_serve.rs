@@ -17,8 +17,11 @@
 #![allow(clippy::print_stderr)]
 
 use std::io::Write;
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -668,4 +671,254 @@ fn open_episodes_get_reminders_with_repeat() {
     assert!(kinds.len() >= 2, "{kinds:?}");
     assert_eq!(kinds[0], "opened");
     assert!(kinds[1..].iter().all(|k| k == "reminder"), "{kinds:?}");
+}
+
+// ------------------------------------------------- a mail server that hangs
+
+/// A TCP relay in front of the test SMTP server: it accepts connections and
+/// holds them without sending a byte (a mail server that never answers)
+/// until [`Gate::open`]; from then on every held and new connection is
+/// joined to the real server, byte for byte.
+struct Gate {
+    port: u16,
+    accepted: Arc<AtomicUsize>,
+    open: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Gate {
+    fn new(server_port: u16) -> Gate {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new((Mutex::new(false), Condvar::new()));
+        let (n, gate) = (accepted.clone(), open.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(client) = conn else { break };
+                n.fetch_add(1, Ordering::SeqCst);
+                let gate = gate.clone();
+                std::thread::spawn(move || {
+                    let (lock, cv) = &*gate;
+                    let mut is_open = lock.lock().unwrap();
+                    while !*is_open {
+                        is_open = cv.wait(is_open).unwrap();
+                    }
+                    drop(is_open);
+                    let server = TcpStream::connect(("127.0.0.1", server_port)).unwrap();
+                    let (mut c_in, mut s_out) =
+                        (client.try_clone().unwrap(), server.try_clone().unwrap());
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut c_in, &mut s_out);
+                        let _ = s_out.shutdown(Shutdown::Write);
+                    });
+                    let (mut s_in, mut c_out) = (server, client);
+                    let _ = std::io::copy(&mut s_in, &mut c_out);
+                    let _ = c_out.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        Gate {
+            port,
+            accepted,
+            open,
+        }
+    }
+
+    /// An `smtp://` URL through the gate; the client waits up to 120 s for
+    /// each answer, far longer than the test needs while the gate is shut.
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}?timeout=120", self.port)
+    }
+
+    fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Lets every connection through to the server (also from another thread).
+    fn opener(&self) -> impl FnOnce() + Send + 'static {
+        let open = self.open.clone();
+        move || {
+            let (lock, cv) = &*open;
+            *lock.lock().unwrap() = true;
+            cv.notify_all();
+        }
+    }
+
+    /// Waits until the gate holds a connection (mnp is waiting for a greeting).
+    fn wait_for_client(&self, srv: &Server) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.accepted() == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "no SMTP connection: {}\n{}",
+                srv.stats(),
+                srv.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Three samples at 101 % of its 1 Gbit/s: opens an episode of `circuit`
+/// (as in `open_episodes_get_reminders_with_repeat`).
+fn over(circuit: &str) -> String {
+    (0..3)
+        .map(|m| {
+            format!(
+                "interface,circuit={circuit} in_bps=1.01e9,out_bps=1e8 {}\n",
+                ns(m)
+            )
+        })
+        .collect()
+}
+
+impl Server {
+    /// Waits until everything accepted is processed and `opened` episodes
+    /// are open, whatever the mails do.
+    fn processed(&self, accepted: u64, opened: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let st = self.stats();
+            if st["queueDepth"] == 0
+                && st["accepted"] == accepted
+                && st["processed"] == accepted
+                && st["episodesOpened"] == opened
+            {
+                return st;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "samples not processed while SMTP hangs: {st}\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// The episode id each received mail names, in arrival order.
+fn mailed_episodes(smtp: &Smtp) -> Vec<String> {
+    smtp.received()
+        .iter()
+        .map(|(_, raw)| {
+            raw.lines()
+                .find_map(|l| l.strip_prefix("X-Mnp-Maxout-Event: "))
+                .unwrap_or_else(|| panic!("no episode header: {raw}"))
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The stored episode ids of C1 and C2.
+fn episode_ids(db: &str) -> (String, String) {
+    let mut s = Store::open(db).unwrap();
+    let eps = s.maxout_events(&MaxoutFilter::default()).unwrap();
+    assert_eq!(eps.len(), 2, "{eps:?}");
+    let id = |c: &str| {
+        eps.iter()
+            .find(|e| e.circuit_ref == c)
+            .unwrap_or_else(|| panic!("no episode of {c}"))
+            .maxout_event_id
+            .to_string()
+    };
+    (id("C1"), id("C2"))
+}
+
+// Regression (issue #6): delivery ran on the engine worker, so a mail
+// server that never answered stopped sample processing until the SMTP
+// timeout, and clients got 429 from an idle engine.
+#[test]
+fn a_silent_mail_server_does_not_hold_up_samples_and_every_mail_arrives_once() {
+    for (dir, db) in databases("mail-thread") {
+        let Some(smtp) = Smtp::start("mail-thread") else {
+            return;
+        };
+        init_db(&dir, &db);
+        two_circuits(&db);
+        let gate = Gate::new(smtp.port);
+        let srv = Server::start(&dir, &db, &["--smtp", &gate.url()]);
+        // C1's episode: its mail goes to a server that never greets
+        assert_eq!(srv.post("/api/v1/write", over("C1").as_bytes()).status, 204);
+        gate.wait_for_client(&srv);
+        // meanwhile C2's samples are processed and its episode stored
+        assert_eq!(srv.post("/api/v1/write", over("C2").as_bytes()).status, 204);
+        let st = srv.processed(6, 2);
+        // the first mail is still waiting for the greeting: nothing sent,
+        // nothing failed (the 120 s timeout has not run out), one connection
+        assert_eq!(st["mailsWritten"], 0, "{st}");
+        assert_eq!(st["mailsFailed"], 0, "{st}");
+        assert_eq!(gate.accepted(), 1);
+        let (c1, c2) = episode_ids(&db);
+        assert!(smtp.received().is_empty());
+
+        // the server answers: both mails arrive, each once
+        (gate.opener())();
+        let st = srv.settle(2);
+        assert_eq!(st["mailsWritten"], 2, "{st}");
+        assert_eq!(st["mailsFailed"], 0, "{st}");
+        assert!(srv.stop().success());
+        let mut got = mailed_episodes(&smtp);
+        got.sort();
+        let mut want = vec![c1, c2];
+        want.sort();
+        assert_eq!(got, want, "{db}");
+        let due = Store::open(&db).unwrap().due_mails(Utc::now(), 10).unwrap();
+        assert!(due.is_empty(), "{due:?}");
+    }
+}
+
+#[test]
+fn on_sigterm_the_mail_in_flight_is_finished_and_the_rest_waits_for_the_next_start() {
+    for (dir, db) in databases("mail-stop") {
+        let Some(smtp) = Smtp::start("mail-stop") else {
+            return;
+        };
+        init_db(&dir, &db);
+        two_circuits(&db);
+        let gate = Gate::new(smtp.port);
+        let srv = Server::start(&dir, &db, &["--smtp", &gate.url()]);
+        assert_eq!(srv.post("/api/v1/write", over("C1").as_bytes()).status, 204);
+        gate.wait_for_client(&srv);
+        assert_eq!(srv.post("/api/v1/write", over("C2").as_bytes()).status, 204);
+        srv.processed(6, 2);
+        let (c1, c2) = episode_ids(&db);
+
+        // SIGTERM while C1's mail waits for the greeting; the server answers
+        // only once the engine worker has stopped, so the delivery thread is
+        // all that is left: it finishes C1's mail and does not start C2's
+        let log = srv.log.clone();
+        let open = gate.opener();
+        let opener = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .contains("telemetry worker stopped")
+            {
+                assert!(Instant::now() < deadline, "the worker did not stop");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            open();
+        });
+        assert!(srv.stop().success());
+        opener.join().unwrap();
+        assert_eq!(mailed_episodes(&smtp), std::slice::from_ref(&c1), "{db}");
+        // C2's mail is still queued, never attempted
+        let due = Store::open(&db).unwrap().due_mails(Utc::now(), 10).unwrap();
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert_eq!(
+            due[0].maxout_event_id.map(|u| u.to_string()),
+            Some(c2.clone())
+        );
+        assert_eq!(due[0].attempts, 0);
+        assert_eq!(due[0].last_error, None);
+
+        // the next start sends it, and only it
+        let url = format!("smtp://127.0.0.1:{}", smtp.port);
+        let srv = Server::start(&dir, &db, &["--smtp", &url]);
+        let st = srv.settle(1);
+        assert_eq!(st["mailsWritten"], 1, "{st}");
+        assert!(srv.stop().success());
+        assert_eq!(mailed_episodes(&smtp), [c1, c2], "{db}");
+    }
 }
