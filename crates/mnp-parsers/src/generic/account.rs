@@ -10,11 +10,20 @@ use regex::Regex;
 use super::Evidence;
 use crate::helpers::words;
 
-const WHO: &str = r"(?:(?:customer|account|company|end customer|client)(?:[ \t]+(?:name|number|no\.?|#|id|pon|po))?|(?:peer|customer|your)[ \t]+asn?)";
+const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|num[ée]ro[ \t]+(?:de[ \t]+)?client|(?:peer|customer|your)[ \t]+asn?)";
 
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?im)^[ \t>*]*{WHO}[ \t]*:[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
+    ))
+    .ok()
+});
+
+/// A key/value table rendered one cell per line: `Account Number` alone on
+/// its line, the value on the next.
+static NEXT_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?im)^[ \t>*]*{WHO}[ \t]*:?[ \t]*\n[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
     ))
     .ok()
 });
@@ -173,6 +182,7 @@ pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String 
     let found = capture(&LABEL, body)
         .or_else(|| from_table(body))
         .or_else(|| capture(&TAB, body))
+        .or_else(|| capture(&NEXT_LINE, body))
         .or_else(|| capture(&TO, body))
         .or_else(|| capture(&SUBJECT, subject).map(|(v, _)| (v, format!("subject: {subject}"))))
         .or_else(|| capture(&GREETING, body).and_then(|(v, src)| Some((greeted(&v)?, src))));

@@ -30,8 +30,27 @@ pub(super) struct FoundCircuit {
 }
 
 static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:circuit|cid|ckt)s?(?:[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#))?|(?:service|product|link|connection|access)[ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|#)|(?:circuit|service|link)s?(?:\(s\))?[ \t]+(?:impacted|affected))(?:\(s\))?(?:[ \t]+\([a-z]{1,5}\))?(?:[ \t]+[a-z]+){0,2}?(?:[ \t]*(?:[:#=]|\t|$)| {2,})")
-        .ok()
+    Regex::new(
+        r"(?ix)\b(?:
+          # Circuit ID, CID, Ckt #, Circuits
+          (?:circuit|cid|ckt)s?(?:[\ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|\#))?
+          # Service ID, Link Ref, Connection Number
+          | (?:service|product|link|connection|access|port)[\ \t]+(?:id|ids|identifier|reference|ref|number|no\.?|\#)
+          # Services Impacted, Circuit(s) Affected
+          | (?:circuit|service|link|port)s?(?:\(s\))?[\ \t]+(?:impacted|affected)
+          # Affected Services, Impacted Circuit(s), Your Ports
+          | (?:affected|impacted|your)[\ \t]+(?:circuit|service|link|port|connection|line)s?
+          # a bare Service / Services at the start of a line
+          | (?P<bare>services?)
+          # German, Spanish, Portuguese, French, Italian, Dutch
+          | (?:betroffene[\ \t]+)?(?:leitung(?:en|s-?id|snummer)?|dienste|verbindungen)
+          | (?:circuitos?|servicios?|servi[cç]os?|enlaces?)(?:[\ \t]+(?:afectados?|afetados?|impactados?))?
+          | (?:circuits?|liaisons?|services?)[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
+          | circuiti(?:[\ \t]+interessati)?
+          | verbinding(?:en)?
+        )(?:\(s\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+[a-z]+){0,2}?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
+    )
+    .ok()
 });
 
 /// Header cells naming a circuit column, best first; the qualified ones
@@ -289,7 +308,19 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
         if any {
             continue;
         }
-        if let Some(m) = label.find(line) {
+        if let Some(c) = label.captures(line)
+            && let Some(m) = c.get(0)
+        {
+            // a label that starts its line ("Circuits:", "* Affected
+            // services:"), not a word in a sentence
+            let at_start = line
+                .get(..m.start())
+                .unwrap_or("")
+                .trim_matches(|ch: char| ch.is_whitespace() || "*->•·".contains(ch))
+                .is_empty();
+            if c.name("bare").is_some() && !at_start {
+                continue;
+            }
             let rest = line.get(m.end()..).unwrap_or("");
             let ids = split_value(rest);
             if header_line(line) {
@@ -300,8 +331,9 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                 for id in ids {
                     push(id, line, false, &mut out);
                 }
-            } else if rest.trim().is_empty() {
-                // value on the following non-empty lines (a list)
+            } else if rest.trim().is_empty() && at_start {
+                // value on the following non-empty lines (a list, or the
+                // value cell of a key/value table rendered one per line)
                 for next in lines.iter().skip(i + 1).take(20) {
                     if next.trim().is_empty() {
                         if out.is_empty() {
@@ -309,8 +341,9 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                         }
                         break;
                     }
-                    let ids = split_value(next);
-                    if ids.is_empty() || next.contains(':') || next.contains('\t') {
+                    let item = list_item(next);
+                    let ids = split_value(item);
+                    if ids.is_empty() || item.contains(':') {
                         break;
                     }
                     for id in ids {
@@ -324,6 +357,18 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
         out = listed(&lines);
     }
     if out.is_empty() { from_headers } else { out }
+}
+
+/// The first column of a list line: `NLF/ETH/100234   Ethernet 10G   Kassel`
+/// or `PLR-2209-ETH (Impact: Outage)` name one id and then describe it.
+fn list_item(line: &str) -> &str {
+    let t = line.trim().trim_start_matches(['*', '-', '•', '·']).trim();
+    let end = [t.find('\t'), t.find("  "), t.find(" ("), t.find(" - ")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(t.len());
+    t.get(..end).unwrap_or(t).trim()
 }
 
 static LIST_INTRO: LazyLock<Option<Regex>> = LazyLock::new(|| {

@@ -281,6 +281,72 @@ fn account_greetings_to_a_role_name_nobody_and_an_asn_is_the_peer() {
     assert_eq!(ev.len(), 3);
 }
 
+#[test]
+fn account_labels_in_other_languages_and_one_cell_per_line() {
+    let mut ev = Vec::new();
+    assert_eq!(
+        account::find("", "Kundennummer:     KD-1234\n", &mut ev),
+        "KD-1234"
+    );
+    assert_eq!(
+        account::find("", "Cliente: Contoso Ltda\n", &mut ev),
+        "Contoso Ltda"
+    );
+    assert_eq!(
+        account::find("", "Customer account:  CA-77\n", &mut ev),
+        "CA-77"
+    );
+    assert_eq!(
+        account::find(
+            "",
+            "Reference\n\tPW-1\nAccount Number\n\tAC-5510\nStatus\n",
+            &mut ev
+        ),
+        "AC-5510"
+    );
+    assert_eq!(ev.len(), 4);
+}
+
+#[test]
+fn circuit_labels_in_any_order_and_language_and_lists_with_descriptions() {
+    let ids = |body: &str| -> Vec<String> {
+        circuits::labelled(body).into_iter().map(|c| c.id).collect()
+    };
+    assert_eq!(
+        ids("Affected Service(s):  QN-1001, QN-1002\n"),
+        ["QN-1001", "QN-1002"]
+    );
+    assert_eq!(
+        ids("Affected ports: PX-3301, PX-3302\n"),
+        ["PX-3301", "PX-3302"]
+    );
+    assert_eq!(
+        ids(
+            "Betroffene Leitungen:\n  NL/ETH/100234   Ethernet 10G   Kassel\n  NL/ETH/100871   Ethernet 1G\n\nAuswirkung: Ausfall\n"
+        ),
+        ["NL/ETH/100234", "NL/ETH/100871"]
+    );
+    assert_eq!(
+        ids(
+            "Circuits:\n  PL-2209-ETH   (Impact: Outage, 45 minutes)\n  PL-2210-ETH   (Impact: Outage)\n"
+        ),
+        ["PL-2209-ETH", "PL-2210-ETH"]
+    );
+    assert_eq!(
+        ids("Circuitos afectados:\n  SL-0091\n  SL-0094\n"),
+        ["SL-0091", "SL-0094"]
+    );
+    assert_eq!(ids("Circuitos afetados:\tVR-1120\t\n"), ["VR-1120"]);
+    assert_eq!(
+        ids("Affected Circuit(s)\n\tMRD.WAV.10093\nCustomer Impact\n"),
+        ["MRD.WAV.10093"]
+    );
+    assert_eq!(ids("Service:   IBF-PER-0015\n"), ["IBF-PER-0015"]);
+    // "services" in a sentence is no label, and a list stops at the next label
+    assert!(ids("This work may affect your services\nReference: PW-2291\n").is_empty());
+    assert!(ids("We offer many services: 24/7 support\n").is_empty());
+}
+
 /// Render `t` in the IANA zone `tz` with the zone's own abbreviation for
 /// that date (EST/EDT, CET/CEST, GMT/BST…), in style `k`. Numeric dates are
 /// written the way the zone's region writes them: month-first for US
