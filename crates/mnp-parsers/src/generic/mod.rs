@@ -613,12 +613,12 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     let html_found = if html.trim().is_empty() {
         Vec::new()
     } else {
-        windows::find_all_near(&html, email.date)
+        windows::find_all_in(&html, subject, email.date)
     };
     let html_wins = windows::pair(&html_found);
     let (mut body_owned, mut wins) = if html_wins.is_empty() {
         let plain = tidy(email.text());
-        let plain_found = windows::find_all_near(&plain, email.date);
+        let plain_found = windows::find_all_in(&plain, subject, email.date);
         let plain_wins = windows::pair(&plain_found);
         // no written end: a begin plus a stated duration
         if !plain_wins.is_empty() {
@@ -805,6 +805,10 @@ pub fn parse(email: &Email, inv: &Inventory, _opts: &Options) -> Result<GenericR
     }
     if wins.iter().any(|w| !w.zoned) {
         confidence = confidence.min(0.5);
+    }
+    // a window read with a guess (its evidence says which) is for a human
+    if wins.iter().any(|w| !w.guesses.is_empty()) {
+        confidence = confidence.min(0.55);
     }
     Ok(GenericResult {
         maintenances,

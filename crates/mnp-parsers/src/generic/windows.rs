@@ -3,14 +3,19 @@
 //! line, or once for the whole notice), and a pairing of those instants into
 //! begin/end windows.
 //!
-//! Numeric dates are ambiguous (`03/04/2024`): a part above 12 decides, else
-//! the other numeric dates of the same notice decide, else month-first.
+//! Numeric dates are ambiguous (`03/04/2024`): a part above 12 decides; else
+//! only what the notice itself shows decides (a format it writes out such as
+//! `(dd/mm/yyyy)`, another date in the same layout with a part above 12, a
+//! weekday named beside the date, the same day written with a month name);
+//! else the reading nearest after the mail's own date is taken and recorded
+//! as a guess ("ambiguous day/month") in [`Found::guesses`].
 //! A time with no zone anywhere is read as UTC and flagged, so the caller can
-//! lower its confidence.
+//! lower its confidence; a "local time" with no zone takes the zone of the
+//! one place the notice names, again as a guess.
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
 use mnp_core::Window;
 use regex::{Captures, Regex};
 
@@ -23,7 +28,7 @@ const MAX_WINDOW_HOURS: i64 = 31 * 24;
 
 fn date_re() -> String {
     format!(
-        r"(?:(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})[-/.](?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?[- ](?P<dm>{m})\.?,?[- ](?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
+        r"(?:(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})(?P<ns>[-/.])(?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?[- ](?P<dm>{m})\.?,?[- ](?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
         m = MONTHS
     )
 }
@@ -111,6 +116,9 @@ pub struct Found {
     pub backup: bool,
     /// The text it was read from.
     pub text: String,
+    /// What the reading had to guess (`ambiguous day/month: ...`, a zone
+    /// taken from the place the notice names); empty when nothing was.
+    pub guesses: Vec<String>,
 }
 
 /// A window with the text it came from.
@@ -130,7 +138,10 @@ pub struct FoundWindow {
     pub backup: bool,
     /// The end is the begin plus a stated duration, not a written end.
     pub from_duration: bool,
-    /// The source text of both ends.
+    /// What either end (or the duration) had to guess; a window with any
+    /// guess is for a human to check. Also written into `evidence`.
+    pub guesses: Vec<String>,
+    /// The source text of both ends, then the guesses in brackets.
     pub evidence: String,
 }
 
@@ -154,35 +165,342 @@ fn year(c: &Captures, name: &str) -> Option<i32> {
     Some(if y < 100 { 2000 + y } else { y })
 }
 
-/// Whether numeric `a/b/y` dates in this text are day-first, and whether
-/// an unambiguous date (a part above 12) decided it.
-fn day_first(text: &str) -> (bool, bool) {
-    let Some(re) = DATETIME.as_ref() else {
-        return (false, false);
-    };
-    let (mut dm, mut md) = (0, 0);
-    let timedate = TIMEDATE.as_ref().map(|t| t.captures_iter(text));
-    for c in re.captures_iter(text).chain(timedate.into_iter().flatten()) {
-        if let (Some(a), Some(b)) = (num(&c, "n1"), num(&c, "n2")) {
-            if a > 12 && b <= 12 {
-                dm += 1;
-            } else if b > 12 && a <= 12 {
-                md += 1;
+/// A date alone, in any of the shapes of [`date_re`].
+static DATE_ONLY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b{}", date_re())).ok());
+
+/// A numeric date format written out: `(dd/mm/yyyy)`, `MM/DD/YY`.
+static FORMAT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?P<a>dd|mm)[-/.](?P<b>dd|mm)[-/.](?:yyyy|yy)\b").ok());
+
+/// A weekday name: `Mon`, `Tuesday`, `Thurs`.
+static WEEKDAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?P<mon>mon)(?:day)?|(?P<tue>tue)(?:s|sday)?|(?P<wed>wed)(?:nesday)?|(?P<thu>thu)(?:r|rs|rsday)?|(?P<fri>fri)(?:day)?|(?P<sat>sat)(?:urday)?|(?P<sun>sun)(?:day)?)\b").ok()
+});
+
+/// What a notice itself shows about the order of day and month in its
+/// numeric dates. Only this decides an ambiguous `06/12/2021`.
+#[derive(Debug, Default)]
+struct DateHints {
+    /// A format written out: `(dd/mm/yyyy)` is day-first, `mm/dd/yyyy` not.
+    stated: Option<bool>,
+    /// Per separator (`/`, `.`, `-`): the order shown by the dates of that
+    /// layout that show one (a part above 12, a weekday written just before
+    /// that fits one reading only, the same day written with a month name),
+    /// when they all agree.
+    layouts: Vec<(String, bool)>,
+    /// Days written with a month name (`6 December 2021`, `Dec 6, 2021`).
+    named: Vec<NaiveDate>,
+    /// The reading to take with no mail date to go by: month-first only
+    /// where US zones are written (a guess, recorded as one).
+    fallback_day_first: bool,
+}
+
+fn date_hints(texts: &[&str]) -> DateHints {
+    let mut h = DateHints::default();
+    let (mut dd_mm, mut mm_dd) = (false, false);
+    for t in texts {
+        for c in FORMAT.as_ref().into_iter().flat_map(|r| r.captures_iter(t)) {
+            let first = c.name("a").map(|m| m.as_str().to_ascii_lowercase());
+            let second = c.name("b").map(|m| m.as_str().to_ascii_lowercase());
+            match (first.as_deref(), second.as_deref()) {
+                (Some("dd"), Some("mm")) => dd_mm = true,
+                (Some("mm"), Some("dd")) => mm_dd = true,
+                _ => {}
+            }
+        }
+        for c in DATE_ONLY
+            .as_ref()
+            .into_iter()
+            .flat_map(|r| r.captures_iter(t))
+        {
+            if let Some(d) = named_date(&c) {
+                h.named.push(d);
             }
         }
     }
-    if dm != md {
-        return (dm > md, true);
+    // per separator: how many dates show day-first, how many month-first
+    let mut counts: Vec<(String, u32, u32)> = Vec::new();
+    for t in texts {
+        let mut prev_end = 0;
+        for c in DATE_ONLY
+            .as_ref()
+            .into_iter()
+            .flat_map(|r| r.captures_iter(t))
+        {
+            let Some(m) = c.get(0) else { continue };
+            // the text since the previous date, at most 20 bytes of it
+            let lead = t.get(prev_end.min(m.start())..m.start()).unwrap_or("");
+            prev_end = m.end();
+            let (Some(y), Some(a), Some(b), Some(sep)) =
+                (year(&c, "ny"), num(&c, "n1"), num(&c, "n2"), c.name("ns"))
+            else {
+                continue;
+            };
+            let vote = if a > 12 && b <= 12 {
+                Some(true)
+            } else if b > 12 && a <= 12 {
+                Some(false)
+            } else {
+                match (
+                    NaiveDate::from_ymd_opt(y, b, a),
+                    NaiveDate::from_ymd_opt(y, a, b),
+                ) {
+                    (Some(dm), Some(md)) if dm != md => {
+                        let mut from = lead.len().saturating_sub(20);
+                        while !lead.is_char_boundary(from) {
+                            from += 1;
+                        }
+                        let near = lead.get(from..).unwrap_or("");
+                        weekday_vote(near, dm, md).or_else(|| name_vote(&h.named, dm, md))
+                    }
+                    _ => None,
+                }
+            };
+            let Some(day_first) = vote else { continue };
+            let sep = sep.as_str().to_string();
+            let i = match counts.iter().position(|(s, _, _)| *s == sep) {
+                Some(i) => i,
+                None => {
+                    counts.push((sep, 0, 0));
+                    counts.len() - 1
+                }
+            };
+            if let Some(entry) = counts.get_mut(i) {
+                entry.1 += u32::from(day_first);
+                entry.2 += u32::from(!day_first);
+            }
+        }
     }
-    // no unambiguous date: month-first only where US zones are written
-    (!US_ZONE.as_ref().is_some_and(|r| r.is_match(text)), false)
+    h.stated = match (dd_mm, mm_dd) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    h.layouts = counts
+        .into_iter()
+        .filter_map(|(sep, dm, md)| match (dm > 0, md > 0) {
+            (true, false) => Some((sep, true)),
+            (false, true) => Some((sep, false)),
+            _ => None,
+        })
+        .collect();
+    h.fallback_day_first = !texts
+        .iter()
+        .any(|t| US_ZONE.as_ref().is_some_and(|r| r.is_match(t)));
+    h
 }
 
 static US_ZONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"\b(?:[ECMP][SD]T|Eastern|Central|Pacific|Mountain|America/)").ok()
 });
 
-fn date_of(c: &Captures, day_first: bool, sent: Option<NaiveDate>) -> Option<NaiveDate> {
+/// A date written with its month's name and a year.
+fn named_date(c: &Captures) -> Option<NaiveDate> {
+    if let Some(y) = year(c, "ay") {
+        return NaiveDate::from_ymd_opt(y, month_num(c.name("am")?.as_str())?, num(c, "ad")?);
+    }
+    if let Some(y) = year(c, "dy") {
+        return NaiveDate::from_ymd_opt(y, month_num(c.name("dm")?.as_str())?, num(c, "dd")?);
+    }
+    if let Some(y) = year(c, "my") {
+        return NaiveDate::from_ymd_opt(y, month_num(c.name("mm")?.as_str())?, num(c, "md")?);
+    }
+    None
+}
+
+/// The last weekday named in `s`.
+fn weekday_in(s: &str) -> Option<Weekday> {
+    let c = WEEKDAY.as_ref()?.captures_iter(s).last()?;
+    [
+        ("mon", Weekday::Mon),
+        ("tue", Weekday::Tue),
+        ("wed", Weekday::Wed),
+        ("thu", Weekday::Thu),
+        ("fri", Weekday::Fri),
+        ("sat", Weekday::Sat),
+        ("sun", Weekday::Sun),
+    ]
+    .into_iter()
+    .find_map(|(g, w)| c.name(g).map(|_| w))
+}
+
+/// Whether a weekday named in `near` (the last one) fits the day-first
+/// reading `dm` only (`Some(true)`) or the month-first `md` only.
+fn weekday_vote(near: &str, dm: NaiveDate, md: NaiveDate) -> Option<bool> {
+    let w = weekday_in(near)?;
+    match (dm.weekday() == w, md.weekday() == w) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether the notice writes the day of `dm` only (`Some(true)`) or of `md`
+/// only with its month's name.
+fn name_vote(named: &[NaiveDate], dm: NaiveDate, md: NaiveDate) -> Option<bool> {
+    match (named.contains(&dm), named.contains(&md)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// The day an undecided numeric date is judged against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reference {
+    /// The mail's own date, or the date of the notice it forwards.
+    day: NaiveDate,
+    /// Whether the work is taken to follow `day` (a notice goes out before
+    /// the work); a forward with no date of its notice only bounds it.
+    after: bool,
+    /// What `day` is, for the evidence.
+    what: String,
+}
+
+/// What an undecided numeric date is judged against: the date of the
+/// notice a mail forwards or answers when a `Date:`/`Sent:` line in the body
+/// gives one (the earliest not after `sent`), else the mail's own date; for
+/// a forward or reply with no such line the nearest reading either side.
+fn reference(text: &str, subject: &str, sent: Option<NaiveDate>) -> Option<Reference> {
+    let sent = sent?;
+    let stamped = text
+        .lines()
+        .filter(|l| {
+            let l = l
+                .trim_start_matches([' ', '>', '*', '\t'])
+                .to_ascii_lowercase();
+            STAMP_WORDS.iter().any(|w| l.starts_with(w))
+        })
+        .flat_map(|l| {
+            DATE_ONLY
+                .as_ref()
+                .into_iter()
+                .flat_map(move |r| r.captures_iter(l))
+        })
+        .filter_map(|c| {
+            year(&c, "iy")
+                .and_then(|y| NaiveDate::from_ymd_opt(y, num(&c, "im")?, num(&c, "id")?))
+                .or_else(|| named_date(&c))
+        })
+        .filter(|d| *d <= sent)
+        .min();
+    if let Some(day) = stamped {
+        return Some(Reference {
+            day,
+            after: true,
+            what: format!("the date {day} of the notice it passes on"),
+        });
+    }
+    let s = subject.trim_start().to_ascii_lowercase();
+    let lower = text.to_ascii_lowercase();
+    let passed_on = ["fwd:", "fw:", "re:", "[fwd", "tr:", "wg:", "aw:"]
+        .iter()
+        .any(|p| s.contains(p))
+        || lower.contains("forwarded message")
+        || lower.contains("original message");
+    Some(Reference {
+        day: sent,
+        after: !passed_on,
+        what: if passed_on {
+            format!("the date {sent} of the forward or reply")
+        } else {
+            format!("the mail's date {sent}")
+        },
+    })
+}
+
+/// The date of `c`, and the guess made to read it, if one was. A numeric
+/// date both of whose readings exist is decided by the notice (see
+/// [`DateHints`]) or by a weekday named in `context` (the text just before
+/// the date and the match itself); failing that the reading nearest after
+/// the [`Reference`] day (less a day, for a mail stamped in another zone) is
+/// taken, else the nearest before it, and the choice is returned as a guess.
+/// `guessed` keeps the order guessed per layout (separator), so that the
+/// other undecided dates of that layout are read the same way.
+fn read_date(
+    c: &Captures,
+    hints: &DateHints,
+    sent: Option<&Reference>,
+    year_from: Option<NaiveDate>,
+    context: &str,
+    guessed: &mut Vec<(String, bool, String)>,
+) -> Option<(NaiveDate, Option<String>)> {
+    let (Some(y), Some(a), Some(b)) = (year(c, "ny"), num(c, "n1"), num(c, "n2")) else {
+        return date_of(c, year_from).map(|d| (d, None));
+    };
+    let (dm, md) = match (
+        NaiveDate::from_ymd_opt(y, b, a),
+        NaiveDate::from_ymd_opt(y, a, b),
+    ) {
+        (Some(dm), Some(md)) if dm != md => (dm, md),
+        (Some(one), _) | (None, Some(one)) => return Some((one, None)),
+        (None, None) => return None,
+    };
+    let sep = c.name("ns").map_or("/", |m| m.as_str());
+    let decided = hints
+        .stated
+        .or_else(|| {
+            hints
+                .layouts
+                .iter()
+                .find(|(s, _)| s == sep)
+                .map(|(_, d)| *d)
+        })
+        .or_else(|| weekday_vote(context, dm, md));
+    if let Some(day_first) = decided {
+        return Some((if day_first { dm } else { md }, None));
+    }
+    let raw = format!(
+        "{}{sep}{}{sep}{}",
+        c.name("n1").map_or("", |m| m.as_str()),
+        c.name("n2").map_or("", |m| m.as_str()),
+        c.name("ny").map_or("", |m| m.as_str())
+    );
+    // one guess per layout: later dates are read the way the first one was,
+    // so a begin and its end never disagree
+    let earlier = guessed.iter().find(|(s, _, _)| s == sep);
+    let (pick, why) = match (earlier, sent) {
+        (Some((_, day_first, first)), _) => (
+            if *day_first { dm } else { md },
+            format!("read like {first} before it"),
+        ),
+        (None, Some(r)) if !r.after => {
+            let dist = |d: NaiveDate| (d - r.day).num_days().abs();
+            let pick = if dist(md) < dist(dm) { md } else { dm };
+            (pick, format!("the reading nearest {}", r.what))
+        }
+        (None, Some(r)) => {
+            let from = r.day - Duration::days(1);
+            match [dm, md].into_iter().filter(|d| *d >= from).min() {
+                Some(d) => (d, format!("the reading nearest after {}", r.what)),
+                None => (
+                    dm.max(md),
+                    format!("both readings are before {}; the later", r.what),
+                ),
+            }
+        }
+        (None, None) if hints.fallback_day_first => (dm, "no mail date; day-first".to_string()),
+        (None, None) => (
+            md,
+            "no mail date; month-first, as US zones are named".to_string(),
+        ),
+    };
+    let other = if pick == dm { md } else { dm };
+    if earlier.is_none() {
+        guessed.push((sep.to_string(), pick == dm, raw.clone()));
+    }
+    Some((
+        pick,
+        Some(format!(
+            "ambiguous day/month: {raw} read as {pick}, could be {other} ({why})"
+        )),
+    ))
+}
+
+/// The date of `c` when it is not an `a/b/y` numeric one (see [`read_date`]);
+/// a year-less date takes the year that puts it nearest `sent`.
+fn date_of(c: &Captures, sent: Option<NaiveDate>) -> Option<NaiveDate> {
     if let (Some(sent), Some(d), Some(m)) = (sent, num(c, "yd"), c.name("ym")) {
         // no year written: the one that puts the date nearest the mail's own
         let m = month_num(m.as_str())?;
@@ -195,25 +513,7 @@ fn date_of(c: &Captures, day_first: bool, sent: Option<NaiveDate>) -> Option<Nai
     if let Some(y) = year(c, "iy") {
         return NaiveDate::from_ymd_opt(y, num(c, "im")?, num(c, "id")?);
     }
-    if let Some(y) = year(c, "ay") {
-        return NaiveDate::from_ymd_opt(y, month_num(c.name("am")?.as_str())?, num(c, "ad")?);
-    }
-    if let Some(y) = year(c, "ny") {
-        let (a, b) = (num(c, "n1")?, num(c, "n2")?);
-        let (d, m) = if a > 12 || (day_first && b <= 12) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        return NaiveDate::from_ymd_opt(y, m, d);
-    }
-    if let Some(y) = year(c, "dy") {
-        return NaiveDate::from_ymd_opt(y, month_num(c.name("dm")?.as_str())?, num(c, "dd")?);
-    }
-    if let Some(y) = year(c, "my") {
-        return NaiveDate::from_ymd_opt(y, month_num(c.name("mm")?.as_str())?, num(c, "md")?);
-    }
-    None
+    named_date(c)
 }
 
 fn hour12(h: u32, ap: Option<&str>) -> Option<u32> {
@@ -284,6 +584,153 @@ fn city_in(s: &str) -> Option<Zone> {
     })
 }
 
+/// Names `tz::city` resolves that in a notice are seldom the place meant:
+/// directions and regions (`Central`, `North`), people (`Davis`, `Regina`),
+/// words (`Christmas`, `Wake`), and parts of longer names (`Jersey` in
+/// "New Jersey", `Petersburg` in "St Petersburg").
+const NOT_PLACES: &[&str] = &[
+    "act",
+    "acre",
+    "atlantic",
+    "beulah",
+    "casey",
+    "center",
+    "central",
+    "christmas",
+    "continental",
+    "currie",
+    "davis",
+    "dawson",
+    "east",
+    "easter",
+    "eastern",
+    "general",
+    "jersey",
+    "johnston",
+    "knox",
+    "lhi",
+    "lindeman",
+    "louisville",
+    "marengo",
+    "midway",
+    "monticello",
+    "mountain",
+    "new salem",
+    "norfolk",
+    "north",
+    "nsw",
+    "pacific",
+    "palmer",
+    "petersburg",
+    "regina",
+    "resolute",
+    "reunion",
+    "south",
+    "stanley",
+    "tell city",
+    "troll",
+    "vevay",
+    "victoria",
+    "vincennes",
+    "wake",
+    "west",
+    "winamac",
+    "yancowinna",
+];
+
+/// A run of capitalised or all-caps words: a place name candidate.
+static CAPITALISED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[A-Z][a-z]+|[A-Z]{3,})(?: (?:[A-Z][a-z]+|[A-Z]{3,})){0,3}\b").ok()
+});
+
+/// Capitalised words right after a time: `00:00 FRANKFURT`, `23:00 Singapore`.
+static WORDS_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^ *(?:hrs\b|hours\b|h\b)? *[\(\[]? *(?P<w>(?:[A-Z][a-z]+|[A-Z]{3,})(?: (?:[A-Z][a-z]+|[A-Z]{3,})){0,2})\b").ok()
+});
+
+/// The end of a range on the same line, up to its time: `- 2025-03-05 04:00`.
+static RANGE_END: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:-|–|—|to\b|until\b|till\b).{0,30}?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?P<r>\s.*|$)").ok()
+});
+
+/// The zone of a place name, unless it is one of [`NOT_PLACES`] or a
+/// polar station.
+fn place(name: &str) -> Option<chrono_tz::Tz> {
+    let lower = name.to_ascii_lowercase();
+    if NOT_PLACES.contains(&lower.as_str()) {
+        return None;
+    }
+    match tz::city(&lower)? {
+        Zone::Named(t) if !t.name().starts_with("Antarctica/") => Some(t),
+        _ => None,
+    }
+}
+
+/// The longest run of words from the start of `words` that names a place.
+fn place_prefix(words: &[&str]) -> Option<(String, chrono_tz::Tz, usize)> {
+    (1..=words.len()).rev().find_map(|j| {
+        let name = words.get(..j)?.join(" ");
+        place(&name).map(|t| (name, t, j))
+    })
+}
+
+/// Every place named in `s` (capitalised or all-caps words that
+/// `tz::city` resolves), as written, with its zone.
+fn places_in(s: &str) -> Vec<(String, chrono_tz::Tz)> {
+    let mut out = Vec::new();
+    for m in CAPITALISED
+        .as_ref()
+        .into_iter()
+        .flat_map(|r| r.find_iter(s))
+    {
+        let words: Vec<&str> = m.as_str().split(' ').collect();
+        let mut i = 0;
+        while let Some(rest) = words.get(i..).filter(|r| !r.is_empty()) {
+            match place_prefix(rest) {
+                Some((name, t, n)) => {
+                    out.push((name, t));
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+/// The zone of the one place a notice names (in `texts`: its body and
+/// subject), with the names as written; `None` when it names none, or
+/// places in different zones.
+fn place_zone(texts: &[&str]) -> Option<(chrono_tz::Tz, String)> {
+    let mut zone: Option<chrono_tz::Tz> = None;
+    let mut names: Vec<String> = Vec::new();
+    for (name, t) in texts.iter().flat_map(|s| places_in(s)) {
+        if zone.is_some_and(|z| z != t) {
+            return None;
+        }
+        zone = Some(t);
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            names.push(name);
+        }
+    }
+    zone.map(|z| (z, names.join(", ")))
+}
+
+/// A place named right after a time, as its zone: `22:00 - 04:00 LONDON`,
+/// `Start 2025-03-04 23:00 Singapore`.
+fn city_after(s: &str) -> Option<Zone> {
+    let c = WORDS_AFTER.as_ref()?.captures(s)?;
+    let words: Vec<&str> = c.name("w")?.as_str().split(' ').collect();
+    place_prefix(&words).map(|(_, t, _)| Zone::Named(t))
+}
+
+/// A place named after the end of a range that starts here:
+/// `2025-03-04 22:00 - 2025-03-05 04:00 LONDON` for the begin.
+fn city_after_range(s: &str) -> Option<Zone> {
+    let c = RANGE_END.as_ref()?.captures(s)?;
+    city_after(c.name("r")?.as_str())
+}
+
 /// The zone a notice states once for all its times, when it names exactly one.
 pub fn notice_zone(text: &str) -> Option<Zone> {
     let re = ZONE_ANY.as_ref()?;
@@ -344,14 +791,25 @@ pub fn find_all(text: &str) -> Vec<Found> {
     find_all_near(text, None)
 }
 
-/// [`find_all`], reading an ambiguous numeric date (`06/08/2021`) as
-/// whichever of day-first and month-first lies nearer to `sent` (the mail's
-/// own date: notices go out days or weeks before the work).
+/// [`find_all_in`] with no subject.
 pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
+    find_all_in(text, "", sent)
+}
+
+/// [`find_all`], with the mail's subject and its own date `sent` as more
+/// evidence: an ambiguous numeric date (`06/08/2021`) the notice does not
+/// decide is read as the reading nearest after `sent` (notices go out days
+/// or weeks before the work), and a "local time" with no zone takes the zone
+/// of the one place the body and subject name (`San Jose, CA`); both are
+/// recorded in [`Found::guesses`].
+pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
     let Some(re) = DATETIME.as_ref() else {
         return Vec::new();
     };
-    let (dayfirst, decided) = day_first(text);
+    let hints = date_hints(&[text, subject]);
+    let refer = reference(text, subject, sent.map(|s| s.date_naive()));
+    let mut guessed: Vec<(String, bool, String)> = Vec::new();
+    let mut place: Option<Option<(chrono_tz::Tz, String)>> = None;
     // year-less dates ("02 NOV 14:00") take their year from a full date
     // the notice writes, else from the mail's own date
     let sent_day = anchor_date(text).or(sent.map(|s| s.date_naive()));
@@ -383,28 +841,28 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
             caps.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
         }
         for c in caps {
-            let (Some(all), Some(mut date), Some(time)) =
-                (c.get(0), date_of(&c, dayfirst, sent_day), time_of(&c))
-            else {
+            let Some(all) = c.get(0) else { continue };
+            let rest = line.get(all.end()..).unwrap_or("");
+            let before = line.get(..all.start()).unwrap_or("");
+            let since_prev = last_end.and_then(|e| line.get(e..all.start()));
+            // a weekday just before the date (or inside the match) may decide it
+            let lead = since_prev.unwrap_or(before);
+            let mut from = lead.len().saturating_sub(20);
+            while !lead.is_char_boundary(from) {
+                from += 1;
+            }
+            let context = format!("{} {}", lead.get(from..).unwrap_or(""), all.as_str());
+            let (Some((date, date_guess)), Some(time)) = (
+                read_date(&c, &hints, refer.as_ref(), sent_day, &context, &mut guessed),
+                time_of(&c),
+            ) else {
                 continue;
             };
-            if let Some(sent) = sent.filter(|_| !decided)
-                && let Some(other) = date_of(&c, !dayfirst, sent_day)
-                && other != date
-            {
-                let dist = |d: NaiveDate| (d - sent.date_naive()).num_days().abs();
-                if dist(other) < dist(date) {
-                    date = other;
-                }
-            }
             // "07:00:21" is when something was logged, not a window boundary
             if num(&c, "s").is_some_and(|sec| sec != 0) {
                 continue;
             }
             let naive = NaiveDateTime::new(date, time);
-            let rest = line.get(all.end()..).unwrap_or("");
-            let before = line.get(..all.start()).unwrap_or("");
-            let since_prev = last_end.and_then(|e| line.get(e..all.start()));
             last_end = Some(all.end());
             // a same-day end time: "22:00 - 02:00 UTC"
             let tail = TIME_TAIL
@@ -419,26 +877,45 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
             let written = zone_after(rest)
                 .map(|(z, _)| z)
                 .or_else(|| zone_after(after_tail).map(|(z, _)| z))
+                // "00:00 FRANKFURT", "22:00 - 04:00 LONDON"
+                .or_else(|| city_after(rest))
+                .or_else(|| city_after(after_tail))
                 // "22:00 CEST 12-Oct-2024": the zone between time and date
                 .or_else(|| zone_in(all.as_str()))
                 .or_else(|| first_zone_in(rest))
                 // "23:00 (Singapore)", "Hora local Madrid: ..."
                 .or_else(|| city_in(rest))
+                // "2025-03-04 22:00 - 2025-03-05 04:00 LONDON"
+                .or_else(|| city_after_range(rest))
                 .or_else(|| city_in(before))
                 .or_else(|| zone_in(before))
                 .or_else(|| zone_in(prev_line))
                 .or_else(|| city_in(prev_line));
-            // "LOCAL: 02 JUL 19:00", "(local time)": a zone we cannot know
+            let mut guesses: Vec<String> = date_guess.into_iter().collect();
+            let mut zone_found = written.or(doc_zone);
+            // "LOCAL: 02 JUL 19:00", "(local time)": no zone is written, so
+            // only the one place the notice names can stand for it, as a guess
             if written.is_none()
                 && (before.to_ascii_lowercase().contains("local")
+                    || all.as_str().to_ascii_lowercase().contains("local")
                     || rest
                         .get(..30.min(rest.len()))
                         .is_some_and(|r| r.to_ascii_lowercase().contains("local")))
             {
-                continue;
+                let Some((t, names)) = place
+                    .get_or_insert_with(|| place_zone(&[text, subject]))
+                    .clone()
+                else {
+                    continue;
+                };
+                zone_found = Some(Zone::Named(t));
+                guesses.push(format!(
+                    "local time with no zone: {} taken from the one place the notice names ({names})",
+                    t.name()
+                ));
             }
             let inferred = written.is_none();
-            let (zone, zoned) = match written.or(doc_zone) {
+            let (zone, zoned) = match zone_found {
                 Some(z) => (z, true),
                 None => (tz::UTC, false),
             };
@@ -492,6 +969,7 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                         inferred,
                         backup,
                         text: src.clone(),
+                        guesses: guesses.clone(),
                     });
                     out.push(Found {
                         at: end,
@@ -501,6 +979,7 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                         inferred,
                         backup,
                         text: format!("{src}{}", rest.get(..n).unwrap_or("")),
+                        guesses,
                     });
                     prev_on_line = None;
                     continue;
@@ -514,6 +993,7 @@ pub fn find_all_near(text: &str, sent: Option<DateTime<Utc>>) -> Vec<Found> {
                 inferred,
                 backup,
                 text: src,
+                guesses,
             });
             prev_on_line = Some((out.len() - 1, role));
         }
@@ -550,9 +1030,8 @@ pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
                 }
                 let hours = (f.at - b.at).num_hours();
                 if f.role != Role::Begin && f.at > b.at && hours <= MAX_WINDOW_HOURS {
-                    if let Ok(w) = Window::new(b.at, f.at)
-                        && !out.iter().any(|o| o.window == w)
-                    {
+                    if let Ok(w) = Window::new(b.at, f.at) {
+                        let guesses = joined(&b.guesses, &f.guesses);
                         let new = FoundWindow {
                             window: w,
                             zoned: b.zoned && f.zoned,
@@ -561,26 +1040,37 @@ pub fn pair(found: &[Found]) -> Vec<FoundWindow> {
                             inferred: b.inferred || f.inferred,
                             backup: b.backup || f.backup,
                             from_duration: false,
-                            evidence: format!("{} → {}", b.text, f.text),
+                            evidence: with_guesses(format!("{} → {}", b.text, f.text), &guesses),
+                            guesses,
                         };
-                        // the same work given in two zones that disagree by
-                        // a minute ("00:01 Pacific" / "07:00 GMT"): keep the
-                        // UTC reading
-                        match out.iter().position(|o| overlaps(&o.window, &w)) {
-                            Some(i) => {
-                                if new.utc
-                                    && let Some(old) = out.get_mut(i)
-                                    && !old.utc
-                                {
-                                    let backup = old.backup || new.backup;
-                                    *old = new;
-                                    old.backup = backup;
-                                }
+                        if let Some(old) = out.iter_mut().find(|o| o.window == w) {
+                            // the same window read again with nothing guessed
+                            // (the UTC line under a "local" one) confirms it
+                            if !old.guesses.is_empty() && new.guesses.is_empty() {
+                                let backup = old.backup || new.backup;
+                                *old = new;
+                                old.backup = backup;
                             }
-                            None => {
-                                used.push(b.at);
-                                used.push(f.at);
-                                out.push(new);
+                        } else {
+                            // the same work given in two zones that disagree
+                            // by a minute ("00:01 Pacific" / "07:00 GMT"):
+                            // keep the UTC reading
+                            match out.iter().position(|o| overlaps(&o.window, &w)) {
+                                Some(i) => {
+                                    if new.utc
+                                        && let Some(old) = out.get_mut(i)
+                                        && !old.utc
+                                    {
+                                        let backup = old.backup || new.backup;
+                                        *old = new;
+                                        old.backup = backup;
+                                    }
+                                }
+                                None => {
+                                    used.push(b.at);
+                                    used.push(f.at);
+                                    out.push(new);
+                                }
                             }
                         }
                     }
@@ -728,6 +1218,14 @@ pub fn from_duration(found: &[Found], text: &str) -> Option<FoundWindow> {
         .or_else(|| stated.first())?;
     let end = begin.at + Duration::seconds(d.seconds);
     let window = Window::new(begin.at, end).ok()?;
+    let mut guesses = begin.guesses.clone();
+    if !d.labelled {
+        // "for up to 2 hrs" in running text may be the work or only a part
+        guesses.push(format!(
+            "end = begin + a length not labelled as the duration ({})",
+            d.text
+        ));
+    }
     Some(FoundWindow {
         window,
         zoned: begin.zoned,
@@ -736,8 +1234,29 @@ pub fn from_duration(found: &[Found], text: &str) -> Option<FoundWindow> {
         inferred: begin.inferred,
         backup: false,
         from_duration: true,
-        evidence: format!("{} + {}", begin.text, d.text),
+        evidence: with_guesses(format!("{} + {}", begin.text, d.text), &guesses),
+        guesses,
     })
+}
+
+/// The guesses of two ends, each once.
+fn joined(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out = a.to_vec();
+    for g in b {
+        if !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    out
+}
+
+/// `evidence`, then the guesses made for it in brackets.
+fn with_guesses(evidence: String, guesses: &[String]) -> String {
+    if guesses.is_empty() {
+        evidence
+    } else {
+        format!("{evidence} [guess: {}]", guesses.join("; "))
+    }
 }
 
 /// The stated outage length of a notice whose window is written out: the
@@ -1012,5 +1531,299 @@ mod tests {
         let f = find_all("Start: 2024-03-12 22:00");
         assert_eq!(f.len(), 1);
         assert!(!f[0].zoned);
+    }
+
+    fn wins_near(t: &str, subject: &str, sent: DateTime<Utc>) -> Vec<FoundWindow> {
+        pair(&find_all_in(t, subject, Some(sent)))
+    }
+
+    fn ends(w: &FoundWindow) -> (DateTime<Utc>, DateTime<Utc>) {
+        (w.window.begin(), w.window.end())
+    }
+
+    /// The generic parser's result for a mail of `headers` and `body`.
+    fn generic(headers: &str, body: &str) -> crate::generic::GenericResult {
+        let raw = format!("From: noc@carrier.example\n{headers}\n\n{body}");
+        let email = mnp_core::Email::parse(raw.as_bytes()).unwrap();
+        crate::generic::parse(
+            &email,
+            &crate::generic::Inventory::default(),
+            &crate::generic::Options::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn local_time_takes_the_zone_of_the_one_place_named_in_summer() {
+        // Frankfurt = Europe/Berlin, CEST (UTC+2) on 10 July:
+        // 01:00 local = 23:00 UTC on 9 July, 05:00 local = 03:00 UTC
+        let t = "Start time: 2025-07-10 01:00 (local time)\nEnd time: 2025-07-10 05:00 (local time)\n\
+                 Customers in the metro area of Frankfurt will be affected.\n";
+        let w = wins_near(t, "Planned work", utc(2025, 6, 20, 9, 0));
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2025, 7, 9, 23, 0), utc(2025, 7, 10, 3, 0))
+        );
+        assert!(w[0].inferred);
+        assert_eq!(w[0].guesses.len(), 1);
+        assert!(
+            w[0].guesses[0].contains("Europe/Berlin"),
+            "{:?}",
+            w[0].guesses
+        );
+        assert!(w[0].evidence.contains("(Frankfurt)"), "{}", w[0].evidence);
+    }
+
+    #[test]
+    fn local_time_takes_the_zone_of_a_place_in_the_subject_in_winter() {
+        // 12/18/2025 can only be 18 December; San Jose = America/Los_Angeles,
+        // PST (UTC-8) then: 00:00 local = 08:00 UTC, 06:00 local = 14:00 UTC
+        let t = "Start time: 12:00 AM (local time) 12/18/2025\nEnd time: 06:00 AM (local time) 12/18/2025\n";
+        let subject = "12/18/2025 Planned Network Maintenance - San Jose, CA 123456789";
+        let w = wins_near(t, subject, utc(2025, 12, 1, 9, 0));
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2025, 12, 18, 8, 0), utc(2025, 12, 18, 14, 0))
+        );
+        assert_eq!(w[0].guesses.len(), 1, "{:?}", w[0].guesses);
+        assert!(
+            w[0].evidence.contains("America/Los_Angeles"),
+            "{}",
+            w[0].evidence
+        );
+        assert!(w[0].evidence.contains("San Jose"), "{}", w[0].evidence);
+    }
+
+    #[test]
+    fn local_time_with_two_places_or_none_is_not_read() {
+        let t =
+            "Start time: 2025-07-10 01:00 (local time)\nEnd time: 2025-07-10 05:00 (local time)\n";
+        let two = format!("{t}Sites in Frankfurt and London are affected.\n");
+        assert!(find_all_in(&two, "", Some(utc(2025, 6, 20, 9, 0))).is_empty());
+        assert!(find_all_in(t, "Planned work", Some(utc(2025, 6, 20, 9, 0))).is_empty());
+        // two names of one zone are one zone: Munich and Frankfurt both Berlin
+        let one = format!("{t}Sites in Frankfurt and Munich are affected.\n");
+        assert_eq!(find_all_in(&one, "", None).len(), 2);
+        // a word that is also a zone's city name is no place: "New Jersey"
+        let jersey = format!("{t}Sites in New Jersey are affected.\n");
+        assert!(find_all_in(&jersey, "", None).is_empty());
+    }
+
+    #[test]
+    fn a_guessed_local_window_gives_way_to_the_same_one_in_utc() {
+        // Stockholm in December is CET (UTC+1): 00:01 local = 23:01 UTC
+        let t = "LOCAL:\t\tFRIDAY, 17 DEC 00:01 - FRIDAY, 17 DEC 06:00\n\
+                 UTC:\t\tTHURSDAY, 16 DEC 23:01 - FRIDAY, 17 DEC 05:00\n\
+                 Equipment room, Stockholm, Sweden\n";
+        let w = wins_near(t, "", utc(2021, 12, 6, 15, 3));
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 12, 16, 23, 1), utc(2021, 12, 17, 5, 0))
+        );
+        assert!(w[0].guesses.is_empty(), "{:?}", w[0].guesses);
+        assert!(w[0].utc);
+    }
+
+    #[test]
+    fn bare_and_all_caps_city_names_after_times_are_zones() {
+        // London in July is BST (UTC+1): 22:00 = 21:00 UTC, 04:00 next day = 03:00 UTC
+        let t = "Maintenance: 2025-07-04 22:00 - 04:00 LONDON\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 7, 4, 21, 0), utc(2025, 7, 5, 3, 0))]
+        );
+        // Frankfurt on 4 March is CET (UTC+1): 00:00 = 23:00 UTC the day before
+        let t = "Start: 2025-03-04 00:00 FRANKFURT\nEnd: 2025-03-04 04:00 FRANKFURT\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 3, 3, 23, 0), utc(2025, 3, 4, 3, 0))]
+        );
+        // Singapore is UTC+8: 23:00 = 15:00 UTC, 03:00 next day = 19:00 UTC
+        let t = "Start 2025-03-04 23:00 Singapore\nEnd 2025-03-05 03:00 Singapore\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 3, 4, 15, 0), utc(2025, 3, 4, 19, 0))]
+        );
+        let f = find_all(t);
+        assert!(
+            f.iter()
+                .all(|f| f.zoned && !f.inferred && f.guesses.is_empty())
+        );
+        // New York in July is EDT (UTC-4), the city written after the range's end
+        let t = "Window: 2025-07-10 22:00 - 2025-07-11 04:00 NEW YORK\n";
+        assert_eq!(
+            windows(t),
+            vec![(utc(2025, 7, 11, 2, 0), utc(2025, 7, 11, 8, 0))]
+        );
+        // a weekday after the time is no zone: unzoned, read as UTC and flagged
+        let f = find_all("Start: 2025-03-04 22:00 Tuesday\n");
+        assert_eq!(f.len(), 1);
+        assert!(!f[0].zoned);
+    }
+
+    #[test]
+    fn ambiguous_day_month_decided_by_a_written_format() {
+        // sent 1 Feb 2021: nearest after would be 12 June, but the notice says dd/mm
+        let t =
+            "All dates are dd/mm/yyyy.\nStart: 06/12/2021 22:00 UTC\nEnd: 07/12/2021 02:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 2, 1, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 12, 6, 22, 0), utc(2021, 12, 7, 2, 0))
+        );
+        assert!(w[0].guesses.is_empty());
+        // (MM/DD/YYYY): 06/12 is 12 June, 06/13 is 13 June
+        let t = "Times (MM/DD/YYYY)\nStart: 06/12/2021 22:00 UTC\nEnd: 06/13/2021 02:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 11, 20, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 6, 12, 22, 0), utc(2021, 6, 13, 2, 0))
+        );
+        assert!(w[0].guesses.is_empty());
+    }
+
+    #[test]
+    fn ambiguous_day_month_decided_by_another_date_of_the_same_layout() {
+        // 13/12/2021 shows day-first for slashed dates: 06/12 is 6 December
+        let t = "Start: 06/12/2021 22:00 UTC\nEnd: 07/12/2021 02:00 UTC\nBackup: 13/12/2021 22:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 2, 1, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 12, 6, 22, 0), utc(2021, 12, 7, 2, 0))
+        );
+        assert!(w[0].guesses.is_empty());
+        // 06/13/2021 shows month-first: 06/12 is 12 June
+        let t = "Start: 06/12/2021 22:00 UTC\nEnd: 06/13/2021 02:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 11, 20, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 6, 12, 22, 0), utc(2021, 6, 13, 2, 0))
+        );
+        assert!(w[0].guesses.is_empty());
+        // a dotted date does not decide a slashed one
+        let t = "Issued 25.11.2021\nStart: 06/12/2021 22:00 UTC\nEnd: 07/12/2021 02:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 2, 1, 9, 0));
+        assert!(w[0].guesses[0].starts_with("ambiguous day/month"));
+    }
+
+    #[test]
+    fn ambiguous_day_month_decided_by_a_weekday_or_a_month_name() {
+        // 6 Dec 2021 is a Monday, 12 Jun 2021 a Saturday; 7 Dec a Tuesday
+        let t = "Start: Monday 06/12/2021 22:00 UTC\nEnd: Tuesday 07/12/2021 02:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 2, 1, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 12, 6, 22, 0), utc(2021, 12, 7, 2, 0))
+        );
+        assert!(w[0].guesses.is_empty());
+        let t = "Start: Saturday 06/12/2021 22:00 UTC\nEnd: Sunday 06/13/2021 02:00 UTC\n";
+        let w = wins_near(t, "", utc(2021, 11, 20, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 6, 12, 22, 0), utc(2021, 6, 13, 2, 0))
+        );
+        // the same day written with its month's name: 12 June, so 06/12 is
+        // month-first (sent 20 Nov, nearest after would be 6 Dec)
+        let t = "Work on 12 June 2021.\nWindow: 06/12/2021 22:00 - 23:30 UTC\n";
+        let w = wins_near(t, "", utc(2021, 11, 20, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 6, 12, 22, 0), utc(2021, 6, 12, 23, 30))
+        );
+        assert!(w[0].guesses.is_empty());
+    }
+
+    #[test]
+    fn undecided_day_month_is_the_reading_nearest_after_the_mail_and_a_guess() {
+        let t = "Start: 06/08/2021 22:00 GMT\nEnd: 07/08/2021 06:00 GMT\n";
+        // sent 1 Aug 2021: 6 August (after) rather than 8 June (before)
+        let w = wins_near(t, "", utc(2021, 8, 1, 9, 0));
+        assert_eq!(ends(&w[0]), (utc(2021, 8, 6, 22, 0), utc(2021, 8, 7, 6, 0)));
+        assert!(
+            w[0].evidence.contains("ambiguous day/month"),
+            "{}",
+            w[0].evidence
+        );
+        // sent 20 May 2021: 8 June is the nearest after (6 Aug is later)
+        let t1 = "Window: 06/08/2021 22:00 - 23:30 GMT\n";
+        let w = wins_near(t1, "", utc(2021, 5, 20, 9, 0));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 6, 8, 22, 0), utc(2021, 6, 8, 23, 30))
+        );
+        assert!(
+            w[0].evidence.contains("ambiguous day/month"),
+            "{}",
+            w[0].evidence
+        );
+        // sent 7 July: 06/08 is 6 Aug (8 June is past), and 07/08 follows it
+        // as 7 Aug, though 8 July alone would be nearer after the mail
+        let w = wins_near(t, "", utc(2021, 7, 7, 9, 0));
+        assert_eq!(ends(&w[0]), (utc(2021, 8, 6, 22, 0), utc(2021, 8, 7, 6, 0)));
+        assert_eq!(w[0].guesses.len(), 2, "{:?}", w[0].guesses);
+        // a forward: the forwarded notice's own Date line is the reference
+        // (11 Aug; 12 Aug is after it, 8 Dec much later)
+        let t = "---------- Forwarded message ---------\nDate: Wed, 11 Aug 2021 at 23:09\n\
+                 Start date/time: 8/12/2021 2:00:00 am GMT\nFinish date/time: 8/12/2021 11:00:00 am GMT\n";
+        let w = wins_near(t, "Fwd: Emergency maintenance", utc(2021, 8, 16, 16, 29));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 8, 12, 2, 0), utc(2021, 8, 12, 11, 0))
+        );
+        assert!(!w[0].guesses.is_empty());
+    }
+
+    #[test]
+    fn an_unlabelled_duration_is_a_guess_a_labelled_one_not() {
+        let t = "We will work on 2025-05-06 09:00 UTC for up to 2 hrs.\n";
+        let w = from_duration(&find_all(t), t).unwrap();
+        assert_eq!(w.guesses.len(), 1);
+        assert!(w.evidence.contains("for up to 2 hrs"), "{}", w.evidence);
+        let t = "Start: 2025-05-06 09:00 UTC\nDuration: 2 hours\n";
+        let w = from_duration(&find_all(t), t).unwrap();
+        assert!(w.guesses.is_empty());
+        assert_eq!(ends(&w), (utc(2025, 5, 6, 9, 0), utc(2025, 5, 6, 11, 0)));
+    }
+
+    #[test]
+    fn a_guessed_window_is_not_confident() {
+        let opts = crate::generic::Options::default();
+        let facts = "Maintenance ID: MW-4412\nCircuit ID: LON/ETH/004411\n";
+        // the same notice, sure and unsure: a labelled duration is confident
+        let sure = generic(
+            "Subject: Scheduled Maintenance MW-4412",
+            &format!("{facts}Start: 2025-05-06 09:00 UTC\nDuration: 2 hours\n"),
+        );
+        assert!(sure.confidence >= opts.min_confidence, "{sure:?}");
+        for (what, headers, body) in [
+            (
+                "unlabelled duration",
+                "Subject: Scheduled Maintenance MW-4412",
+                "We will work on 2025-05-06 09:00 UTC for up to 2 hrs.\n",
+            ),
+            (
+                "undecided day/month",
+                "Subject: Scheduled Maintenance MW-4412\nDate: Sun, 1 Aug 2021 09:00:00 +0000",
+                "Start: 06/08/2021 22:00 GMT\nEnd: 07/08/2021 06:00 GMT\n",
+            ),
+            (
+                "zone of the one place",
+                "Subject: Scheduled Maintenance MW-4412 - Frankfurt",
+                "Start: 2025-07-10 01:00 (local time)\nEnd: 2025-07-10 05:00 (local time)\n",
+            ),
+        ] {
+            let r = generic(headers, &format!("{facts}{body}"));
+            assert_eq!(r.maintenances.len(), 1, "{what}: {r:?}");
+            assert!(r.confidence < opts.min_confidence, "{what}: {r:?}");
+            assert!(
+                r.evidence
+                    .iter()
+                    .any(|e| e.field == "window" && e.source.contains("[guess: ")),
+                "{what}: {r:?}"
+            );
+        }
     }
 }
