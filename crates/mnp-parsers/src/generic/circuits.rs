@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use mnp_core::Impact;
 use regex::Regex;
 
-use super::{IMPACT, Inventory, id_shaped, trim_token};
+use super::{Inventory, classify_impact, id_shaped, trim_token};
 use crate::helpers::words;
 
 /// A circuit found, with the line it came from and the impact its own row
@@ -412,8 +412,9 @@ fn listed(lines: &[&str]) -> Vec<FoundCircuit> {
     out
 }
 
-static IMPACT_HEADER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:impact|effect|outage|service affecting)").ok());
+static IMPACT_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^a-z])(?:impact|effect|outage|service affecting)").ok()
+});
 
 /// An id with spaces as the source writes it: rendering HTML to text
 /// collapses runs of spaces, but `/ABCD/123456/   /XYZ /` is the id the
@@ -484,16 +485,12 @@ pub(super) fn row_impacts(body: &str, circuits: &mut [FoundCircuit]) {
                     .then(|| rest.to_string())
             };
             if let Some(text) = said
-                && let Some(i) = words::first(&text, IMPACT)
+                && let Some((i, ambiguous)) = classify_impact(&text)
             {
                 c.impact = Some(i);
                 // "Switch hit and higher latency": which one counts is the
                 // carrier's convention, not something the words decide
-                c.ambiguous = IMPACT
-                    .iter()
-                    .filter(|(_, ws)| words::first(&text, &[((), *ws)]).is_some())
-                    .count()
-                    > 1;
+                c.ambiguous = ambiguous;
                 break;
             }
         }

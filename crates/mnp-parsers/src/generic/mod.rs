@@ -189,13 +189,37 @@ pub(super) const IMPACT: words::Rules<Impact> = &[
             "no interruption",
             "no expected impact",
             "none expected",
+            "kein einfluss",
+            "keine auswirkung",
+            "sin impacto",
+            "sem impacto",
+            "aucun impact",
+            "nessun impatto",
+            "geen impact",
         ],
     ),
     (
         Impact::ReducedRedundancy,
-        &["redundan", "at risk", "resilien", "protection"],
+        &[
+            "redundan",
+            "at risk",
+            "resilien",
+            "protection",
+            "redondance",
+            "ridondanza",
+            "redundância",
+        ],
     ),
-    (Impact::Degraded, &["degrad", "latency", "packet loss"]),
+    (
+        Impact::Degraded,
+        &[
+            "degrad",
+            "dégrad",
+            "latency",
+            "packet loss",
+            "beeinträchtig",
+        ],
+    ),
     (
         Impact::Outage,
         &[
@@ -207,9 +231,68 @@ pub(super) const IMPACT: words::Rules<Impact> = &[
             "disruption",
             "unavailab",
             "service affecting",
+            "ausfall",
+            "unterbrechung",
+            "corte",
+            "interrupción",
+            "interrupção",
+            "coupure",
+            "interruzione",
+            "onderbreking",
         ],
     ),
 ];
+
+/// Phrases that deny an outage ("no interruption is expected", "the
+/// service is not expected to go down"): they do not make a notice an
+/// outage, and on their own they mean no impact.
+const DENIED_OUTAGE: &[&str] = &[
+    "no interruption",
+    "no service interruption",
+    "no outage",
+    "no downtime",
+    "without interruption",
+    "without any interruption",
+    "not expected to go down",
+    "will not go down",
+    "not be interrupted",
+    "no loss of service",
+    "keine unterbrechung",
+    "kein ausfall",
+    "sin corte",
+    "sin interrupción",
+    "sem interrupção",
+    "aucune coupure",
+    "aucune interruption",
+    "nessuna interruzione",
+    "geen onderbreking",
+];
+
+/// The impact a piece of text states. Explicit "no impact" wording wins;
+/// then lost redundancy, degradation, an outage — an outage the text denies
+/// ("loss of redundancy, no interruption expected") is no outage, and a
+/// denial alone is no impact. `ambiguous` when more than one impact is
+/// still stated.
+pub(super) fn classify_impact(text: &str) -> Option<(Impact, bool)> {
+    let mut lower = text.to_lowercase();
+    let mut denied = false;
+    for d in DENIED_OUTAGE {
+        if lower.contains(d) {
+            denied = true;
+            lower = lower.replace(d, " ");
+        }
+    }
+    let stated: Vec<Impact> = IMPACT
+        .iter()
+        .filter(|(_, ws)| ws.iter().any(|w| lower.contains(w)))
+        .map(|(i, _)| *i)
+        .collect();
+    match stated.first() {
+        Some(i) => Some((*i, stated.len() > 1)),
+        None if denied => Some((Impact::NoImpact, false)),
+        None => None,
+    }
+}
 
 const MAINT_WORDS: &[&str] = &[
     "maintenance",
@@ -480,8 +563,30 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
     (Status::Confirmed, 0.0)
 }
 
+/// The value of an impact label with the lines that continue it (a
+/// sentence wrapped onto the next lines), up to a blank line or the next
+/// `Label:` line.
+fn impact_paragraph(body: &str, labels: &[&str]) -> Option<String> {
+    let first = text::label_value(body, labels)?;
+    let lines: Vec<&str> = body.lines().collect();
+    let at = lines.iter().position(|l| l.contains(first.as_str()))?;
+    let mut out = first;
+    for l in lines.iter().skip(at + 1).take(6) {
+        let t = l.trim();
+        let label_like = t
+            .split_once(':')
+            .is_some_and(|(head, _)| head.len() <= 40 && !head.trim().contains(". "));
+        if t.is_empty() || label_like || l.contains('\t') {
+            break;
+        }
+        out.push(' ');
+        out.push_str(t);
+    }
+    Some(out)
+}
+
 fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
-    let labelled = text::label_value(
+    let labelled = impact_paragraph(
         body,
         &[
             "impact",
@@ -491,13 +596,22 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
             "customer impact",
             "impact level",
             "outage type",
+            "auswirkung",
+            "auswirkungen",
+            "impacto",
+            "impatto",
         ],
     );
     if let Some(v) = labelled {
-        let i = if words::whole(&v, &["none", "nil", "n/a", "no"]) {
+        let i = if words::whole(
+            &v,
+            &[
+                "none", "nil", "n/a", "no", "keine", "ninguno", "nenhum", "aucun",
+            ],
+        ) {
             Some(Impact::NoImpact)
         } else {
-            words::first(&v, IMPACT)
+            classify_impact(&v).map(|(i, _)| i)
         };
         if let Some(i) = i {
             ev.push(Evidence {
@@ -527,7 +641,26 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
             &["outage", "interruption", "loss of service", "down"],
         ),
     ];
-    if let Some(i) = words::first(body, BODY_IMPACT) {
+    // a sentence that denies an outage says what the impact is instead
+    // ("loss of redundancy, no outage expected")
+    for sentence in body.split(['.', '\n', ';']) {
+        let l = sentence.to_lowercase();
+        if DENIED_OUTAGE.iter().any(|d| l.contains(d))
+            && let Some((i, false)) = classify_impact(sentence)
+        {
+            ev.push(Evidence {
+                field: "impact",
+                value: i.to_string(),
+                source: sentence.trim().to_string(),
+            });
+            return i;
+        }
+    }
+    let mut undenied = body.to_lowercase();
+    for d in DENIED_OUTAGE {
+        undenied = undenied.replace(d, " ");
+    }
+    if let Some(i) = words::first(&undenied, BODY_IMPACT) {
         ev.push(Evidence {
             field: "impact",
             value: i.to_string(),

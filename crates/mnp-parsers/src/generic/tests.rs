@@ -643,3 +643,35 @@ fn work_moved_to_the_alternate_window_is_rescheduled_not_completed() {
                for your service stands as cancelled. There are no new dates.\n";
     assert_eq!(super::find_status("", off, &mut ev).0, Status::Cancelled);
 }
+
+#[test]
+fn impact_wording_with_denied_outages() {
+    let c = |t: &str| super::classify_impact(t).map(|(i, _)| i);
+    assert_eq!(
+        c("your services are protected (loss of redundancy). No interruption is expected."),
+        Some(Impact::ReducedRedundancy)
+    );
+    assert_eq!(
+        c("Degraded service - intermittent packet loss. The service is not expected to go down."),
+        Some(Impact::Degraded)
+    );
+    assert_eq!(c("No interruption is expected."), Some(Impact::NoImpact));
+    assert_eq!(
+        c("two short outages of up to 5 minutes"),
+        Some(Impact::Outage)
+    );
+    assert_eq!(
+        c("Ausfall der Dienste für bis zu 4 Stunden"),
+        Some(Impact::Outage)
+    );
+    assert_eq!(
+        c("perte de redondance ; aucune coupure n'est prévue"),
+        Some(Impact::ReducedRedundancy)
+    );
+    assert_eq!(c("Please read carefully"), None);
+    // both stated and nothing denied: flagged
+    assert_eq!(
+        super::classify_impact("switch hit and higher latency"),
+        Some((Impact::Degraded, true))
+    );
+}
