@@ -346,6 +346,10 @@ fn name_vote(named: &[NaiveDate], dm: NaiveDate, md: NaiveDate) -> Option<bool> 
     }
 }
 
+/// A subject prefix of a forward or reply: `Fwd:`, `RE:`, `[Fwd: ...]`, `WG:`.
+static PASSED_ON: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s\[(])(?:re|fwd?|tr|wg|aw)\s*:").ok());
+
 /// The day an undecided numeric date is judged against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Reference {
@@ -392,11 +396,8 @@ fn reference(text: &str, subject: &str, sent: Option<NaiveDate>) -> Option<Refer
             what: format!("the date {day} of the notice it passes on"),
         });
     }
-    let s = subject.trim_start().to_ascii_lowercase();
     let lower = text.to_ascii_lowercase();
-    let passed_on = ["fwd:", "fw:", "re:", "[fwd", "tr:", "wg:", "aw:"]
-        .iter()
-        .any(|p| s.contains(p))
+    let passed_on = PASSED_ON.as_ref().is_some_and(|r| r.is_match(subject))
         || lower.contains("forwarded message")
         || lower.contains("original message");
     Some(Reference {
@@ -1774,6 +1775,20 @@ mod tests {
             (utc(2021, 8, 12, 2, 0), utc(2021, 8, 12, 11, 0))
         );
         assert!(!w[0].guesses.is_empty());
+        // a forward with no date of its notice: the nearest reading either
+        // side of the forward's date (sent 27 Aug: 10 Aug, not 8 Oct)
+        let t = "Start: 08/10/2021 03:00 UTC\nEnd: 08/10/2021 11:00 UTC\n";
+        let w = wins_near(t, "Fwd: Maintenance", utc(2021, 8, 27, 15, 24));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 8, 10, 3, 0), utc(2021, 8, 10, 11, 0))
+        );
+        // "Procedure:" is no reply: nearest after 27 Aug is 8 Oct
+        let w = wins_near(t, "Procedure: maintenance", utc(2021, 8, 27, 15, 24));
+        assert_eq!(
+            ends(&w[0]),
+            (utc(2021, 10, 8, 3, 0), utc(2021, 10, 8, 11, 0))
+        );
     }
 
     #[test]
