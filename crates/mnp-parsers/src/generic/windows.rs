@@ -110,7 +110,8 @@ pub struct Found {
     pub utc: bool,
     /// Its role on its line.
     pub role: Role,
-    /// The zone is only the notice's one zone, not written near the time.
+    /// The zone is only the notice's one zone (or, for a "local time", the
+    /// zone of the one place it names), not written near the time.
     pub inferred: bool,
     /// Labelled as a backup/alternate date.
     pub backup: bool,
@@ -843,6 +844,10 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
         }
         for c in caps {
             let Some(all) = c.get(0) else { continue };
+            // "07:00:21" is when something was logged, not a window boundary
+            if num(&c, "s").is_some_and(|sec| sec != 0) {
+                continue;
+            }
             let rest = line.get(all.end()..).unwrap_or("");
             let before = line.get(..all.start()).unwrap_or("");
             let since_prev = last_end.and_then(|e| line.get(e..all.start()));
@@ -859,10 +864,6 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
             ) else {
                 continue;
             };
-            // "07:00:21" is when something was logged, not a window boundary
-            if num(&c, "s").is_some_and(|sec| sec != 0) {
-                continue;
-            }
             let naive = NaiveDateTime::new(date, time);
             last_end = Some(all.end());
             // a same-day end time: "22:00 - 02:00 UTC"
