@@ -45,7 +45,7 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
           # German, Spanish, Portuguese, French, Italian, Dutch
           | (?:betroffene[\ \t]+)?(?:leitung(?:en|s-?id|snummer)?|dienste|verbindungen)
           | (?:circuitos?|servicios?|servi[cç]os?|enlaces?)(?:[\ \t]+(?:afectados?|afetados?|impactados?))?
-          | (?:circuits?|liaisons?|services?)[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
+          | (?:circuits?|liaisons?|liens?|services?)[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
           | circuiti(?:[\ \t]+interessati)?
           | verbinding(?:en)?
         )(?:\(s\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+[a-z]+){0,2}?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
@@ -330,6 +330,22 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
             } else if !ids.is_empty() {
                 for id in ids {
                     push(id, line, false, &mut out);
+                }
+                // a value cell with one id per line (`<br>` in a table
+                // cell): the lines right after that are ids and nothing else
+                for next in lines.iter().skip(i + 1).take(50) {
+                    let t = next.trim();
+                    let item = list_item(next);
+                    if t.is_empty() || t.contains('\t') || t.contains(':') {
+                        break;
+                    }
+                    let more = split_value(item);
+                    if more.len() != 1 || more.first().map(String::as_str) != Some(item) {
+                        break;
+                    }
+                    for id in more {
+                        push(id, next, false, &mut out);
+                    }
                 }
             } else if rest.trim().is_empty() && at_start {
                 // value on the following non-empty lines (a list, or the

@@ -342,6 +342,16 @@ fn circuit_labels_in_any_order_and_language_and_lists_with_descriptions() {
         ["MRD.WAV.10093"]
     );
     assert_eq!(ids("Service:   IBF-PER-0015\n"), ["IBF-PER-0015"]);
+    assert_eq!(
+        ids(
+            "Notice\tHM-1\nCircuits\tHM/DF/001187\nHM/DF/001188\nHM/ETH/020331 (10G)\nWork description: panels at 60 Hudson St\n"
+        ),
+        ["HM/DF/001187", "HM/DF/001188", "HM/ETH/020331"]
+    );
+    assert_eq!(
+        ids("Liens concernés :\n - LT-LIAISON-5521\n - LT-LIAISON-5522\n"),
+        ["LT-LIAISON-5521", "LT-LIAISON-5522"]
+    );
     // "services" in a sentence is no label, and a list stops at the next label
     assert!(ids("This work may affect your services\nReference: PW-2291\n").is_empty());
     assert!(ids("We offer many services: 24/7 support\n").is_empty());
@@ -673,5 +683,66 @@ fn impact_wording_with_denied_outages() {
     assert_eq!(
         super::classify_impact("switch hit and higher latency"),
         Some((Impact::Degraded, true))
+    );
+}
+
+/// The windows `text` gives, as (begin, end) in UTC.
+fn spans(text: &str) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    windows::pair(&windows::find_all(text))
+        .iter()
+        .filter(|w| !w.backup)
+        .map(|w| (w.window.begin(), w.window.end()))
+        .collect()
+}
+
+#[test]
+fn windows_written_time_first_apart_or_in_other_languages() {
+    // a range before its date, crossing midnight
+    assert_eq!(
+        spans("When: 22:00-04:00 UTC on 11 March 2025 (overnight)\n"),
+        [(utc(2025, 3, 11, 22, 0), utc(2025, 3, 12, 4, 0))]
+    );
+    // each end with its own zone and date after the time
+    assert_eq!(
+        spans("Window: 23:30 UTC on 15 April 2025 until 03:30 UTC on 16 April 2025\n"),
+        [(utc(2025, 4, 15, 23, 30), utc(2025, 4, 16, 3, 30))]
+    );
+    // date and time on two lines; EST is UTC-5 in January
+    assert_eq!(
+        spans(
+            "Date:    Thursday, January 16, 2025\nTime:    12:00 AM to 6:00 AM Eastern (EST, UTC-5)\n"
+        ),
+        [(utc(2025, 1, 16, 5, 0), utc(2025, 1, 16, 11, 0))]
+    );
+    // French: 00h00 Paris time in April is CEST, UTC+2
+    assert_eq!(
+        spans(
+            "Début : mardi 8 avril 2025 à 00h00 (heure de Paris)\nFin : mardi 8 avril 2025 à 06h00 (heure de Paris)\n"
+        ),
+        [(utc(2025, 4, 7, 22, 0), utc(2025, 4, 8, 4, 0))]
+    );
+    // German: MEZ is UTC+1
+    assert_eq!(
+        spans(
+            "Beginn: Dienstag, 4. März 2025, 22:00 Uhr (MEZ)\nEnde: Mittwoch, 5. März 2025, 03:00 Uhr (MEZ)\n"
+        ),
+        [(utc(2025, 3, 4, 21, 0), utc(2025, 3, 5, 2, 0))]
+    );
+    // Spanish with "de": UTC-3
+    assert_eq!(
+        spans(
+            "Inicio: 20 de marzo de 2025 02:00 (UTC-3)\nFin: 20 de marzo de 2025 06:00 (UTC-3)\n"
+        ),
+        [(utc(2025, 3, 20, 5, 0), utc(2025, 3, 20, 9, 0))]
+    );
+}
+
+#[test]
+fn a_window_the_notice_replaces_is_not_a_maintenance() {
+    let text = "ORIGINAL WINDOW (no longer valid):\n  2025-05-27 04:00 UTC - 2025-05-27 08:00 UTC\n\n\
+                NEW WINDOW:\n  Start: 2025-06-10 04:00 UTC\n  End: 2025-06-10 08:00 UTC\n";
+    assert_eq!(
+        spans(text),
+        [(utc(2025, 6, 10, 4, 0), utc(2025, 6, 10, 8, 0))]
     );
 }

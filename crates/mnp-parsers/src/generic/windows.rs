@@ -21,24 +21,64 @@ use regex::{Captures, Regex};
 
 use crate::helpers::tz::{self, Zone};
 
-const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|januar|j[äa]nner|februar|m[äa]rz|maerz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus)";
+
+/// Month names in the languages carriers write notices in (English,
+/// French, German, Spanish, Portuguese, Italian, Dutch), by month.
+const MONTH_NAMES: [&[&str]; 12] = [
+    &[
+        "janvier", "januar", "jänner", "janner", "enero", "janeiro", "gennaio", "januari",
+    ],
+    &[
+        "février",
+        "fevrier",
+        "februar",
+        "febrero",
+        "fevereiro",
+        "febbraio",
+        "februari",
+    ],
+    &["mars", "märz", "marz", "maerz", "marzo", "março", "maart"],
+    &["avril", "abril", "aprile"],
+    &["mai", "mayo", "maio", "maggio", "mei"],
+    &["juin", "juni", "junio", "junho", "giugno"],
+    &["juillet", "juli", "julio", "julho", "luglio"],
+    &["août", "aout", "agosto", "augustus"],
+    &[
+        "septembre",
+        "septiembre",
+        "setiembre",
+        "setembro",
+        "settembre",
+    ],
+    &["octobre", "oktober", "octubre", "outubro", "ottobre"],
+    &["novembre", "noviembre", "novembro"],
+    &[
+        "décembre",
+        "decembre",
+        "dezember",
+        "diciembre",
+        "dezembro",
+        "dicembre",
+    ],
+];
 
 /// Longest window accepted between a begin and an end.
 const MAX_WINDOW_HOURS: i64 = 31 * 24;
 
 fn date_re() -> String {
     format!(
-        r"(?:(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})(?P<ns>[-/.])(?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?[- ](?P<dm>{m})\.?,?[- ](?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
+        r"(?:(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})(?P<ns>[-/.])(?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?[- ](?:de[- ])?(?P<dm>{m})\.?,?[- ](?:de[- ])?(?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
         m = MONTHS
     )
 }
 
-const TIME_RE: &str = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?(?:\s*(?P<ap>[ap])\.?m\.?\b)?|(?P<hh>[01]\d|2[0-3])(?P<mm2>[0-5]\d)\s*(?:hrs|h\b|hours)";
+const TIME_RE: &str = r"(?P<h>\d{1,2})[:.hH](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?(?:\s*(?P<ap>[ap])\.?m\.?\b)?|(?P<hh>[01]\d|2[0-3])(?P<mm2>[0-5]\d)\s*(?:hrs|h\b|hours)";
 
 /// A date, then a time: `2024-03-12 22:00`, `Mar 12, 2024 at 10:00 PM`.
 static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b{}(?:T|\s*,?\s*(?:at\s+|from\s+|@\s*)?)(?:{TIME_RE})",
+        r"(?i)\b{}(?:T|\s*,?\s*(?:at\s+|from\s+|@\s*|à\s+|às\s+|a\s+las\s+|um\s+|alle(?:\s+ore)?\s+|ore\s+|om\s+)?)(?:{TIME_RE})",
         date_re()
     ))
     .ok()
@@ -47,7 +87,7 @@ static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// A time, then a date: `22:00 12/10/2020`, `12:00 AM (local time) 06/12/2021`.
 static TIMEDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:on\s+)?,?\s*(?:[a-z]{{3,9}},?\s+)?{}\b",
+        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:on\s+)?,?\s*(?:[a-z]{{3,9}},?\s+)?(?:on\s+)?{}\b",
         date_re()
     ))
     .ok()
@@ -55,11 +95,11 @@ static TIMEDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// A time with no date right after a date-time: `22:00 - 02:00`.
 static TIME_TAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[A-Z]{2,5}\s*)?(?:-|–|to|until|till)\s*(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:\s*(?P<ap>[ap])\.?m\.?\b)?").ok()
+    Regex::new(r"(?i)^\s*(?:[A-Z]{2,5}\s*)?(?:-|–|to|until|till|bis|hasta|até|tot|à)\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?:\s*(?P<ap>[ap])\.?m\.?\b)?").ok()
 });
 
 static ZONE_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:hrs\b|hours\b|h\b)?\s*[\(\[]?\s*(?P<z>Z\b|(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|[+\-]\d{2}:?\d{2}\b|[A-Z]{2,5}\b|Eastern|Central|Pacific|Mountain)")
+    Regex::new(r"^\s*(?:hrs\b|hours\b|h\b|[Uu]hr\b)?\s*[\(\[]?\s*(?P<z>Z\b|(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|[+\-]\d{2}:?\d{2}\b|[A-Z]{2,5}\b|Eastern|Central|Pacific|Mountain)")
         .ok()
 });
 
@@ -73,7 +113,7 @@ static ZONE_ANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `local time Madrid`. Only a capitalised name with one of those cues
 /// counts, so a city in an address or signature is not read as a zone.
 static CITY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)|\b(?i:heure|hora|horário|horario|ora)\s+(?i:(?:local\s+)?(?:de|di|do|da)\s+)?(?P<d>[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)")
         .ok()
 });
 
@@ -81,8 +121,27 @@ static CITY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static RANGE_JOIN: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)(?:\bto\b|\band\b|\buntil\b|\btill\b|-|–|—)").ok());
 
-const START_WORDS: &[&str] = &["start", "begin", "from", "commenc", "opens"];
-const END_WORDS: &[&str] = &["end", "finish", "until", "to:", "complet", "closes", "stop"];
+const START_WORDS: &[&str] = &[
+    "start", "begin", "from", "commenc", "opens", "début", "debut", "inicio", "início", "comienzo",
+    "inizio", "aanvang", "van:",
+];
+const END_WORDS: &[&str] = &[
+    "end", "finish", "until", "to:", "complet", "closes", "stop", "fin ", "fin:", "fin\t", "fim ",
+    "fim:", "término", "termino", "einde", "hasta", "até", "bis ", "tot:",
+];
+/// Labels of a window the notice replaces ("Original window (no longer
+/// valid)"): like a backup date, no maintenance of its own while another
+/// window is given.
+const SUPERSEDED_WORDS: &[&str] = &[
+    "original window",
+    "originally scheduled",
+    "previously scheduled",
+    "previous window",
+    "old window",
+    "no longer valid",
+    "superseded",
+    "replaced by",
+];
 /// Labels of a contingency date, used only if the first one is not.
 const BACKUP_WORDS: &[&str] = &["backup", "back-up", "alternate", "fallback", "contingency"];
 /// Lines that date the mail itself, not the work.
@@ -147,7 +206,13 @@ pub struct FoundWindow {
 }
 
 fn month_num(s: &str) -> Option<u32> {
-    let l = s.to_ascii_lowercase();
+    let l = s.trim().trim_end_matches('.').to_lowercase();
+    if let Some(i) = MONTH_NAMES
+        .iter()
+        .position(|names| names.contains(&l.as_str()))
+    {
+        return u32::try_from(i + 1).ok();
+    }
     let names = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
@@ -578,7 +643,10 @@ fn first_zone_in(s: &str) -> Option<Zone> {
 /// resolved by `tz::city`, so its DST follows the date in question.
 fn city_in(s: &str) -> Option<Zone> {
     CITY_CUE.as_ref()?.captures_iter(s).find_map(|c| {
-        let name = ["a", "b", "c"].iter().find_map(|g| c.name(g))?.as_str();
+        let name = ["a", "b", "c", "d"]
+            .iter()
+            .find_map(|g| c.name(g))?
+            .as_str();
         tz::city(name).or_else(|| {
             // "Frankfurt Main", "Local London": the one word that is a city
             name.split([' ', '_']).find_map(tz::city)
@@ -808,6 +876,8 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
     let Some(re) = DATETIME.as_ref() else {
         return Vec::new();
     };
+    let text = date_first(text);
+    let text = text.as_ref();
     let hints = date_hints(&[text, subject]);
     let refer = reference(text, subject, sent.map(|s| s.date_naive()));
     let mut guessed: Vec<(String, bool, String)> = Vec::new();
@@ -955,7 +1025,10 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
                 role = prev_role;
             }
             let lower_ctx = format!("{before} {prev_line}").to_ascii_lowercase();
-            let backup = BACKUP_WORDS.iter().any(|w| lower_ctx.contains(w));
+            let backup = BACKUP_WORDS
+                .iter()
+                .chain(SUPERSEDED_WORDS)
+                .any(|w| lower_ctx.contains(w));
             let src = all.as_str().trim().to_string();
             if let Some((end_t, n)) = tail {
                 let mut end_naive = NaiveDateTime::new(date, end_t);
@@ -1004,6 +1077,87 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
         }
     }
     out
+}
+
+/// A short time (`22:00`, `10:00 PM`, `00h00`).
+const SHORT_TIME: &str = r"\d{1,2}[:.hH]\d{2}(?:\s*[ap]\.?m\.?)?";
+
+/// A time range written before its date: `22:00-04:00 UTC on 11 March 2025`.
+static RANGE_FIRST: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?P<t1>{SHORT_TIME})\s*(?:-|–|to|until|till)\s*(?P<t2>{SHORT_TIME}(?:\s*(?-i:[A-Z]{{2,5}}|(?:UTC|GMT)\s*[+\-]\s*\d{{1,2}}(?::?\d{{2}})?))?)\s*,?\s*(?:on\s+)?(?:[a-z]{{3,9}},?\s+)?(?P<d>{})",
+        date_re()
+    ))
+    .ok()
+});
+
+static TIME_ONLY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i){SHORT_TIME}")).ok());
+
+/// A `Date:` line with no time, then a `Time:` line with no date.
+static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[ \t>*]*(?:date|datum|fecha|data|dia|día|jour|day)[ \t]*[:\t][ \t]*(?P<v>\S.*)$",
+    )
+    .ok()
+});
+static TIME_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?P<l>[ \t>*]*(?:times?|hours|window|zeit|uhrzeit|hora|horario|horário|heure|horaire|orario)[ \t]*[:\t])[ \t]*(?P<v>\S.*)$").ok()
+});
+
+/// The text with dates moved in front of their times where a notice writes
+/// them the other way round or apart, so one reading serves every layout:
+/// `22:00-04:00 UTC on 11 March 2025` → `11 March 2025 22:00 - 04:00 UTC`;
+/// `Date: Thursday, January 16, 2025` + `Time: 12:00 AM to 6:00 AM Eastern`
+/// → the time line gets the date.
+fn date_first(text: &str) -> std::borrow::Cow<'_, str> {
+    let (Some(range), Some(date_line), Some(time_line), Some(date_only), Some(time_only)) = (
+        RANGE_FIRST.as_ref(),
+        DATE_LINE.as_ref(),
+        TIME_LINE.as_ref(),
+        DATE_ONLY.as_ref(),
+        TIME_ONLY.as_ref(),
+    ) else {
+        return text.into();
+    };
+    let has_time = |s: &str| time_only.is_match(s);
+    let mut changed = false;
+    let mut lines: Vec<String> = Vec::new();
+    let mut pending_date: Option<(String, usize)> = None;
+    for line in text.lines() {
+        let mut l = line.to_string();
+        if range.is_match(line) {
+            l = range.replace_all(line, "$d $t1 - $t2").into_owned();
+            changed = true;
+        }
+        if let Some((d, at)) = &pending_date
+            && lines.len() <= at + 2
+            && let Some(c) = time_line.captures(&l)
+            && let (Some(label), Some(v)) = (c.name("l"), c.name("v"))
+            && has_time(v.as_str())
+            && !date_only.is_match(v.as_str())
+        {
+            l = format!("{} {d} {}", label.as_str(), v.as_str());
+            changed = true;
+            pending_date = None;
+        } else if let Some(c) = date_line.captures(&l)
+            && let Some(v) = c.name("v")
+            && date_only.is_match(v.as_str())
+            && !has_time(v.as_str())
+        {
+            pending_date = Some((v.as_str().trim().to_string(), lines.len()));
+        }
+        lines.push(l);
+    }
+    if changed {
+        let mut out = lines.join("\n");
+        if text.ends_with('\n') {
+            out.push('\n');
+        }
+        out.into()
+    } else {
+        text.into()
+    }
 }
 
 /// Pair date-times into windows: a begin (labelled or not) with the next
