@@ -43,7 +43,8 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
           # a bare Service / Services at the start of a line
           | (?P<bare>services?)
           # German, Spanish, Portuguese, French, Italian, Dutch
-          | (?:betroffene[\ \t]+)?(?:leitung(?:en|s-?id|snummer)?|dienste|verbindungen)
+          | (?:betroffene[\ \t]+|betrokken[\ \t]+)?(?:leitung(?:en|s-?id|snummer)?|dienste|verbindungen|verbinding(?:en)?)
+          | us[lł]ug[aiy]
           | (?:circuitos?|servicios?|servi[cç]os?|enlaces?)(?:[\ \t]+(?:afectados?|afetados?|impactados?))?
           | (?:circuits?|liaisons?|liens?|services?)[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
           | circuiti(?:[\ \t]+interessati)?
@@ -359,7 +360,11 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                     }
                     let item = list_item(next);
                     let ids = split_value(item);
-                    if ids.is_empty() || item.contains(':') {
+                    // a list line starts with its id ("Larchwood NOC |
+                    // 1-800-…" after the list is the signature)
+                    let starts_with_id =
+                        ids.first().is_some_and(|id| item.starts_with(id.as_str()));
+                    if !starts_with_id || item.contains(':') {
                         break;
                     }
                     for id in ids {

@@ -143,10 +143,47 @@ impl GenericResult {
 }
 
 const STATUS_STRONG: words::Rules<Status> = &[
-    (Status::Cancelled, &["cancel", "withdrawn", "called off"]),
+    (
+        Status::Cancelled,
+        &[
+            "cancel",
+            "withdrawn",
+            "called off",
+            "annulé",
+            "annulation",
+            "abgesagt",
+            "storniert",
+            "anulad",
+            "annullat",
+            "geannuleerd",
+            "odwołan",
+        ],
+    ),
     (
         Status::Rescheduled,
-        &["reschedul", "re-schedul", "postpone", "new date", "revised"],
+        &[
+            "reschedul",
+            "re-schedul",
+            "postpone",
+            "new date",
+            "revised",
+            "reprogramad",
+            "reporté",
+            "report des",
+            "report de l",
+            "verschoben",
+            "neuer termin",
+            "nueva fecha",
+            "reagendad",
+            "remarcad",
+            "nova data",
+            "riprogrammat",
+            "rinviat",
+            "verplaatst",
+            "uitgesteld",
+            "przełożon",
+            "nowy termin",
+        ],
     ),
     (
         Status::Completed,
@@ -157,6 +194,14 @@ const STATUS_STRONG: words::Rules<Status> = &[
             "has been complete",
             "finished",
             "closed",
+            "terminé",
+            "abgeschlossen",
+            "completad",
+            "finalizad",
+            "concluíd",
+            "completat",
+            "afgerond",
+            "zakończon",
         ],
     ),
     (
@@ -171,6 +216,12 @@ const STATUS_STRONG: words::Rules<Status> = &[
             "start maintenance",
             "start of maintenance",
             "work start",
+            "en cours",
+            "en curso",
+            "em andamento",
+            "in corso",
+            "in uitvoering",
+            "w toku",
         ],
     ),
     (Status::Tentative, &["tentative", "proposed", "provisional"]),
@@ -306,7 +357,7 @@ const MAINT_WORDS: &[&str] = &[
 ];
 
 static ID_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg)(?:[ \t]+[A-Za-z]+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\(|[ \t]-[ \t])[ \t#:*]*\n?[ \t]*(?:[A-Z]{2,6}[ \t]+)?(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
+    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg|r[ée]f[ée]rence|referencia|referência|riferimento|referentie|kenmerk|numer|número|numero|nummer|wartungsnummer|ticketnummer)(?:[ \t]+[A-Za-z]+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\(|[ \t]-[ \t])[ \t#:*]*\n?[ \t]*(?:[A-Z]{2,6}[ \t]+)?(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
         .ok()
 });
 
@@ -324,6 +375,15 @@ fn id_shaped(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_/.:".contains(c))
         && !t.contains(':')
         && !looks_like_date(t)
+        && !looks_like_phone(t)
+}
+
+/// A North American phone number (`1-800-555-0147`, `555.010.4477`): in a
+/// signature, not a circuit.
+fn looks_like_phone(t: &str) -> bool {
+    static PHONE: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"^\+?(?:1[-.])?\d{3}[-.]\d{3}[-.]\d{4}$").ok());
+    PHONE.as_ref().is_some_and(|r| r.is_match(t))
 }
 
 fn looks_like_date(t: &str) -> bool {
@@ -464,7 +524,8 @@ fn title_status(line: &str) -> Option<Status> {
 }
 
 fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f64) {
-    if let Some(s) = words::first(subject, STATUS_STRONG) {
+    // lower-cased here, not only ASCII: "REPORTÉS", "ANULADO"
+    if let Some(s) = words::first(&subject.to_lowercase(), STATUS_STRONG) {
         ev.push(Evidence {
             field: "status",
             value: s.to_string(),
@@ -563,64 +624,130 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
     (Status::Confirmed, 0.0)
 }
 
-/// The value of an impact label with the lines that continue it (a
-/// sentence wrapped onto the next lines), up to a blank line or the next
-/// `Label:` line.
-fn impact_paragraph(body: &str, labels: &[&str]) -> Option<String> {
-    let first = text::label_value(body, labels)?;
+/// Words that, in a line's key (`Expected Customer Impact:`, `影響 /
+/// Impact<TAB>`, `Wpływ na usługę:`), mark the line as the impact statement.
+const IMPACT_KEYS: &[&str] = &[
+    "impact",
+    "outage type",
+    "auswirkung",
+    "impacto",
+    "impatto",
+    "wpływ",
+    "gevolgen",
+    "effect on service",
+];
+
+/// The values of the lines whose key names the impact, each with the lines
+/// that continue it (a sentence wrapped onto the next lines), up to a blank
+/// line or the next `Label:` line. A key is the text before a `:` or a tab,
+/// at most 40 characters, or a short line of its own with the value on the
+/// next line (a key/value table rendered one cell per line).
+fn impact_paragraphs(body: &str) -> Vec<String> {
     let lines: Vec<&str> = body.lines().collect();
-    let at = lines.iter().position(|l| l.contains(first.as_str()))?;
-    let mut out = first;
-    for l in lines.iter().skip(at + 1).take(6) {
-        let t = l.trim();
-        let label_like = t
-            .split_once(':')
-            .is_some_and(|(head, _)| head.len() <= 40 && !head.trim().contains(". "));
-        if t.is_empty() || label_like || l.contains('\t') {
-            break;
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '*')
+            .trim_end();
+        let cut = [t.find(':'), t.find('\t')]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(t.len());
+        let Some(key) = t.get(..cut).map(str::to_lowercase) else {
+            continue;
+        };
+        if key.chars().count() > 40 || !IMPACT_KEYS.iter().any(|k| key.contains(k)) {
+            continue;
         }
-        out.push(' ');
-        out.push_str(t);
+        let value = t
+            .get(cut..)
+            .unwrap_or("")
+            .trim_start_matches(|c: char| c == ':' || c == '\t' || c.is_whitespace())
+            .trim();
+        let (at, mut text) = if value.is_empty() {
+            let Some((j, next)) = lines
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .take(2)
+                .find(|(_, l)| !l.trim().is_empty())
+            else {
+                continue;
+            };
+            (j, next.trim().to_string())
+        } else {
+            (i, value.to_string())
+        };
+        for l in lines.iter().skip(at + 1).take(6) {
+            let t = l.trim();
+            let label_like = t
+                .split_once(':')
+                .is_some_and(|(head, _)| head.len() <= 40 && !head.trim().contains(". "));
+            if t.is_empty() || label_like || t.contains('\t') {
+                break;
+            }
+            text.push(' ');
+            text.push_str(t);
+        }
+        out.push(text);
     }
-    Some(out)
+    out
 }
 
+/// Hedged wording ("Potential Service Affecting", "may see a brief hit"):
+/// a definite statement elsewhere in the notice wins over it.
+fn hedged(text: &str) -> bool {
+    let l = text.to_lowercase();
+    [
+        "potential",
+        "possible",
+        "possibly",
+        "may ",
+        "might",
+        "could",
+        "risk of",
+    ]
+    .iter()
+    .any(|h| l.contains(h))
+}
+
+/// Values that state no impact in one word, possibly followed by an
+/// explanation (`brak - prace nie powinny…`, `None – traffic is rerouted`).
+const NONE_WORDS: &[&str] = &[
+    "none", "nil", "n/a", "no", "keine", "keiner", "ninguno", "ninguna", "nenhum", "nenhuma",
+    "aucun", "aucune", "nessuno", "geen", "brak",
+];
+
 fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
-    let labelled = impact_paragraph(
-        body,
-        &[
-            "impact",
-            "service impact",
-            "expected impact",
-            "impact type",
-            "customer impact",
-            "impact level",
-            "outage type",
-            "auswirkung",
-            "auswirkungen",
-            "impacto",
-            "impatto",
-        ],
-    );
-    if let Some(v) = labelled {
-        let i = if words::whole(
-            &v,
-            &[
-                "none", "nil", "n/a", "no", "keine", "ninguno", "nenhum", "aucun",
-            ],
-        ) {
-            Some(Impact::NoImpact)
-        } else {
-            classify_impact(&v).map(|(i, _)| i)
-        };
-        if let Some(i) = i {
-            ev.push(Evidence {
-                field: "impact",
-                value: i.to_string(),
-                source: v,
-            });
-            return i;
-        }
+    let stated: Vec<(String, Impact)> = impact_paragraphs(body)
+        .into_iter()
+        .filter_map(|v| {
+            let head = v
+                .split([' ', '-', '–', ',', ';', '.', '(', ':'])
+                .find(|w| !w.is_empty())
+                .unwrap_or("");
+            let i =
+                if words::whole(&v, NONE_WORDS) || words::whole(head, NONE_WORDS) && head != "no" {
+                    Some(Impact::NoImpact)
+                } else {
+                    classify_impact(&v).map(|(i, _)| i)
+                };
+            i.map(|i| (v, i))
+        })
+        .collect();
+    let labelled = stated
+        .iter()
+        .find(|(v, _)| !hedged(v))
+        .or(stated.first())
+        .cloned();
+    if let Some((v, i)) = labelled {
+        ev.push(Evidence {
+            field: "impact",
+            value: i.to_string(),
+            source: v,
+        });
+        return i;
     }
     // free wording: only the plain phrases, redundancy and degradation
     // words are too common in boilerplate to mean anything on their own

@@ -738,11 +738,109 @@ fn windows_written_time_first_apart_or_in_other_languages() {
 }
 
 #[test]
+fn the_zone_in_a_table_header_covers_every_row() {
+    let t = "Window\tStart (UTC)\tEnd (UTC)\nNight 1\t13-May-2025 22:00\t14-May-2025 06:00\n\
+             Night 2\t14-May-2025 22:00\t15-May-2025 06:00\n";
+    let f = windows::find_all(t);
+    assert_eq!(f.len(), 4);
+    assert!(f.iter().all(|f| f.utc && !f.inferred), "{f:?}");
+    assert_eq!(
+        spans(t),
+        [
+            (utc(2025, 5, 13, 22, 0), utc(2025, 5, 14, 6, 0)),
+            (utc(2025, 5, 14, 22, 0), utc(2025, 5, 15, 6, 0))
+        ]
+    );
+}
+
+#[test]
 fn a_window_the_notice_replaces_is_not_a_maintenance() {
     let text = "ORIGINAL WINDOW (no longer valid):\n  2025-05-27 04:00 UTC - 2025-05-27 08:00 UTC\n\n\
                 NEW WINDOW:\n  Start: 2025-06-10 04:00 UTC\n  End: 2025-06-10 08:00 UTC\n";
     assert_eq!(
         spans(text),
         [(utc(2025, 6, 10, 4, 0), utc(2025, 6, 10, 8, 0))]
+    );
+}
+
+#[test]
+fn more_wording_carriers_use() {
+    let mut ev = Vec::new();
+    // statuses in subjects in other languages, upper case included
+    for (subject, want) in [
+        ("REPROGRAMADO: Aviso de mantenimiento", Status::Rescheduled),
+        ("Report des travaux programmés", Status::Rescheduled),
+        ("Wartungsarbeiten ABGESAGT", Status::Cancelled),
+        ("Lavori completati", Status::Completed),
+    ] {
+        assert_eq!(
+            super::find_status(subject, "", &mut ev).0,
+            want,
+            "{subject}"
+        );
+    }
+    // accounts
+    assert_eq!(
+        account::find("", "Número de cliente:    CC-0093321\n", &mut ev),
+        "CC-0093321"
+    );
+    assert_eq!(
+        account::find("", "Compte client\t3100-8821\t\n", &mut ev),
+        "3100-8821"
+    );
+    // impact: a key that only contains the word, a value on the next line,
+    // a one-word "none" with an explanation, a hedge giving way
+    assert_eq!(
+        super::find_impact(
+            "影響 / Impact\tIntermittent packet loss (degraded service)\n",
+            &mut ev
+        ),
+        Impact::Degraded
+    );
+    assert_eq!(
+        super::find_impact(
+            "Customer Impact\n\tDegraded service: packet loss.\nReason\n",
+            &mut ev
+        ),
+        Impact::Degraded
+    );
+    assert_eq!(
+        super::find_impact(
+            "Wpływ na usługę:   brak - prace nie powinny mieć wpływu\n",
+            &mut ev
+        ),
+        Impact::NoImpact
+    );
+    assert_eq!(
+        super::find_impact(
+            "Expected Customer Impact: Potential Service Affecting\nExpected Impact Duration: None Expected\n",
+            &mut ev
+        ),
+        Impact::NoImpact
+    );
+    // a signature after a list is no circuit, nor is a phone number
+    let ids: Vec<String> = circuits::labelled(
+        "Affected Circuits:\nLCS/IRXX/448120\nLCS/DIA/77310\nLarchwood NOC | 1-800-555-0147\n",
+    )
+    .into_iter()
+    .map(|c| c.id)
+    .collect();
+    assert_eq!(ids, ["LCS/IRXX/448120", "LCS/DIA/77310"]);
+    assert!(!super::id_shaped("1-800-555-0147"));
+}
+
+#[test]
+fn a_same_day_end_time_is_no_offset_and_a_stated_zone_covers_the_notice() {
+    // 02:00-06:00 JST (UTC+9) on 8 July = 17:00-21:00 UTC on 7 July
+    assert_eq!(
+        spans("Tuesday, 8 July 2025 02:00-06:00 JST (UTC+9)\n"),
+        [(utc(2025, 7, 7, 17, 0), utc(2025, 7, 7, 21, 0))]
+    );
+    // PDT is UTC-7: 11:00 PM on 26 Aug = 06:00 UTC on 27 Aug
+    let t = "Night 1: Tuesday, August 26, 2025, 11:00 PM - Wednesday, August 27, 2025, 3:00 AM\n\
+             All times are Pacific Time (PDT, UTC-7).\n";
+    assert_eq!(
+        spans(t),
+        [(utc(2025, 8, 27, 6, 0), utc(2025, 8, 27, 10, 0))]
     );
 }

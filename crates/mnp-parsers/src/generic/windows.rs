@@ -803,6 +803,14 @@ fn city_after_range(s: &str) -> Option<Zone> {
 
 /// The zone a notice states once for all its times, when it names exactly one.
 pub fn notice_zone(text: &str) -> Option<Zone> {
+    // "All times are Pacific Time (PDT, UTC-7)": the notice says it
+    if let Some(c) = TIMES_ARE.as_ref().and_then(|r| r.captures(text))
+        && let Some(z) = c
+            .name("z")
+            .and_then(|m| first_zone_in(m.as_str()).or_else(|| city_in(m.as_str())))
+    {
+        return Some(z);
+    }
     let re = ZONE_ANY.as_ref()?;
     let mut zones: Vec<Zone> = Vec::new();
     for c in re.captures_iter(text) {
@@ -819,6 +827,11 @@ pub fn notice_zone(text: &str) -> Option<Zone> {
         _ => None,
     }
 }
+
+/// A sentence stating the zone of every time in the notice.
+static TIMES_ARE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:all\s+)?times\s+(?:are|in|shown\s+in|given\s+in|listed\s+in|are\s+in|are\s+given\s+in|are\s+shown\s+in)\b(?P<z>[^\n.]{1,60})").ok()
+});
 
 static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -888,7 +901,20 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
     let doc_zone = notice_zone(text);
     let mut out = Vec::new();
     let mut prev_line = "";
+    // the first row of the tab-separated table the line is in (its header:
+    // "Window<TAB>Start (UTC)<TAB>End (UTC)")
+    let mut table_head = "";
+    let mut in_table = false;
     for line in text.lines() {
+        if line.trim_end().contains('\t') {
+            if !in_table {
+                table_head = line;
+            }
+            in_table = true;
+        } else {
+            in_table = false;
+            table_head = "";
+        }
         let lower = line
             .trim_start_matches([' ', '>', '*', '\t'])
             .to_ascii_lowercase();
@@ -946,7 +972,11 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
                     Some((end, t.get(0).map_or(0, |m| m.end())))
                 });
             let after_tail = tail.and_then(|(_, n)| rest.get(n..)).unwrap_or(rest);
-            let written = zone_after(rest)
+            // "02:00-06:00 JST": with a same-day end time, "-06:00" is that
+            // end, not an offset, so the zone after the range comes first
+            let written = tail
+                .and_then(|_| zone_after(after_tail))
+                .or_else(|| zone_after(rest))
                 .map(|(z, _)| z)
                 .or_else(|| zone_after(after_tail).map(|(z, _)| z))
                 // "00:00 FRANKFURT", "22:00 - 04:00 LONDON"
@@ -962,6 +992,7 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
                 .or_else(|| city_in(before))
                 .or_else(|| zone_in(before))
                 .or_else(|| zone_in(prev_line))
+                .or_else(|| zone_in(table_head))
                 .or_else(|| city_in(prev_line));
             let mut guesses: Vec<String> = date_guess.into_iter().collect();
             let mut zone_found = written.or(doc_zone);
