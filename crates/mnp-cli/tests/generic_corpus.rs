@@ -1,6 +1,7 @@
 //! Regression guard on the generic parser's accuracy (`mnp corpus score
-//! --generic`), on the project's held-out set of carriers it was not tuned
-//! on (`crates/mnp-parsers/tests/data/generic-holdout`, always present) and
+//! --generic`), on the project's held-out sets of carriers it was not tuned
+//! on when they were written (`crates/mnp-parsers/tests/data/generic-holdout*`,
+//! always present; each was scored blind once, then used for tuning) and
 //! on the reference corpus (`../shared/corpus/real`, or `MNP_REAL_CORPUS`;
 //! skipped when absent). Each pass count — with no inventory and with the
 //! sender's carrier's circuits, at the default 0.6 threshold and with every
@@ -69,6 +70,12 @@ fn check(set: &str, dir: &Path, inventory: &Path) {
 fn generic_holdout_pass_counts_do_not_drop() {
     let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout");
     check("holdout", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
+fn generic_holdout2_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout2");
+    check("holdout2", &dir, &dir.join("inventory.csv"));
 }
 
 #[test]
