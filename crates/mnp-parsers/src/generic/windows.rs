@@ -275,31 +275,34 @@ fn date_hints(texts: &[&str]) -> DateHints {
                 _ => {}
             }
         }
-        for c in DATE_ONLY
-            .as_ref()
-            .into_iter()
-            .flat_map(|r| r.captures_iter(t))
-        {
-            if let Some(d) = named_date(&c) {
-                h.named.push(d);
-            }
+    }
+    // every date of every text, read once (the date pattern is costly)
+    let dates: Vec<(&str, Vec<Captures>)> = texts
+        .iter()
+        .map(|t| {
+            let caps = DATE_ONLY
+                .as_ref()
+                .map(|r| r.captures_iter(t).collect())
+                .unwrap_or_default();
+            (*t, caps)
+        })
+        .collect();
+    for c in dates.iter().flat_map(|(_, caps)| caps) {
+        if let Some(d) = named_date(c) {
+            h.named.push(d);
         }
     }
     // per separator: how many dates show day-first, how many month-first
     let mut counts: Vec<(String, u32, u32)> = Vec::new();
-    for t in texts {
+    for (t, caps) in &dates {
         let mut prev_end = 0;
-        for c in DATE_ONLY
-            .as_ref()
-            .into_iter()
-            .flat_map(|r| r.captures_iter(t))
-        {
+        for c in caps {
             let Some(m) = c.get(0) else { continue };
             // the text since the previous date, at most 20 bytes of it
             let lead = t.get(prev_end.min(m.start())..m.start()).unwrap_or("");
             prev_end = m.end();
             let (Some(y), Some(a), Some(b), Some(sep)) =
-                (year(&c, "ny"), num(&c, "n1"), num(&c, "n2"), c.name("ns"))
+                (year(c, "ny"), num(c, "n1"), num(c, "n2"), c.name("ns"))
             else {
                 continue;
             };
