@@ -79,6 +79,12 @@ fn generic_holdout2_pass_counts_do_not_drop() {
 }
 
 #[test]
+fn generic_holdout3_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout3");
+    check("holdout3", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
 fn generic_real_corpus_pass_counts_do_not_drop() {
     let dir = std::env::var_os("MNP_REAL_CORPUS")
         .map(PathBuf::from)

@@ -10,7 +10,7 @@ use regex::Regex;
 use super::Evidence;
 use crate::helpers::words;
 
-const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|n[uú]m[eé]ro[ \t]+(?:de[ \t]+|do[ \t]+|da[ \t]+)?client[e]?|compte[ \t]+client|codice[ \t]+cliente|numer[ \t]+klienta|(?:peer|customer|your)[ \t]+asn?)";
+const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|n[uú]m[eé]ro[ \t]+(?:de[ \t]+|do[ \t]+|da[ \t]+)?client[e]?|compte[ \t]+client|c[oó]digo[ \t]+(?:do[ \t]+|de[ \t]+|del[ \t]+)?cliente|codice[ \t]+cliente|numer[ \t]+klienta|(?:peer|customer|your)[ \t]+asn?)";
 
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use mnp_core::Impact;
 use regex::Regex;
 
-use super::{Inventory, classify_impact, id_shaped, trim_token};
+use super::{Inventory, id_shaped, impact_value, trim_token};
 use crate::helpers::words;
 
 /// A circuit found, with the line it came from and the impact its own row
@@ -49,7 +49,11 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
           | (?:circuits?|liaisons?|liens?|services?)[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
           | circuiti(?:[\ \t]+interessati)?
           | verbinding(?:en)?
-        )(?:\(s\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+[a-z]+){0,2}?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
+          # Polish: Identyfikatory łączy objętych pracami
+          | (?:identyfikatory[\ \t]+)?(?:łącz[ayei]?|lacz[ayei]?)
+          # a designation column or label (Designação, Designation)
+          | d[ée]signa(?:tion|ção|cao)
+        )(?:\((?:s|en|e|es)\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+\p{L}+){0,3}?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
     )
     .ok()
 });
@@ -58,7 +62,7 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// (`Alt Circuit ID`) are read only when the others give nothing.
 static HEADER: LazyLock<[Option<Regex>; 4]> = LazyLock::new(|| {
     [
-        Regex::new(r"(?i)^(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#|asset|reference|ref))?(?:\(s\))?$").ok(),
+        Regex::new(r"(?i)^(?:(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#|asset|reference|ref))?(?:\(s\))?|d[ée]signa(?:tion|ção|cao)|circuito|leitungs?-?id|usługa|service[ _-]?id)$").ok(),
         Regex::new(r"(?i)^(?:service|product|link|connection|access)[ _-]?(?:id|ids|identifier|number|no\.?|#|serial(?: #| no\.?| number)?)(?:\(s\))?(?:[ \t]+\([a-z]{1,5}\))?$").ok(),
         Regex::new(r"(?i)^(?:circuits?|services?|links?)(?:\(s\))?[ \t]+(?:affected|impacted)$").ok(),
         Regex::new(r"(?i)^(?:alt(?:ernate|\.)?|legacy|old|customer|cust\.?)[ \t]+(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#))?(?:\(s\))?$").ok(),
@@ -314,11 +318,13 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
         {
             // a label that starts its line ("Circuits:", "* Affected
             // services:"), not a word in a sentence
-            let at_start = line
+            // (a bilingual label "■ 対象回線 / Affected circuit" too: what
+            // comes before holds no Latin letters or digits)
+            let at_start = !line
                 .get(..m.start())
                 .unwrap_or("")
-                .trim_matches(|ch: char| ch.is_whitespace() || "*->•·".contains(ch))
-                .is_empty();
+                .chars()
+                .any(|ch| ch.is_ascii_alphanumeric());
             if c.name("bare").is_some() && !at_start {
                 continue;
             }
@@ -356,6 +362,19 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                         if out.is_empty() {
                             continue;
                         }
+                        break;
+                    }
+                    // a table under the label: its header row is skipped and
+                    // the first cell of each row read
+                    if next.contains('\t')
+                        && out.is_empty()
+                        && !next.chars().any(|ch| ch.is_ascii_digit())
+                    {
+                        let cells: Vec<&str> = next.split('\t').map(str::trim).collect();
+                        if header_cols(&cells).is_empty() {
+                            continue;
+                        }
+                        // a header naming its circuit column: read as a table
                         break;
                     }
                     let item = list_item(next);
@@ -506,7 +525,7 @@ pub(super) fn row_impacts(body: &str, circuits: &mut [FoundCircuit]) {
                     .then(|| rest.to_string())
             };
             if let Some(text) = said
-                && let Some((i, ambiguous)) = classify_impact(&text)
+                && let Some((i, ambiguous)) = impact_value(&text)
             {
                 c.impact = Some(i);
                 // "Switch hit and higher latency": which one counts is the

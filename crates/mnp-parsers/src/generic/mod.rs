@@ -168,6 +168,7 @@ const STATUS_STRONG: words::Rules<Status> = &[
             "new date",
             "revised",
             "reprogramad",
+            "reprogramac",
             "reporté",
             "report des",
             "report de l",
@@ -357,8 +358,13 @@ const MAINT_WORDS: &[&str] = &[
 ];
 
 static ID_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg|r[ée]f[ée]rence|referencia|referência|riferimento|referentie|kenmerk|numer|número|numero|nummer|wartungsnummer|ticketnummer)(?:[ \t]+[A-Za-z]+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\(|[ \t]-[ \t])[ \t#:*]*\n?[ \t]*(?:[A-Z]{2,6}[ \t]+)?(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
+    Regex::new(r"(?im)\b(?:ticket|reference|ref\.?|maintenance|case|change|event|notification|work order|request|activity|job|pw|crq|chg|r[ée]f[ée]rence|referencia|referência|riferimento|referentie|kenmerk|numer|número|numero|nummer|wartungsnummer|ticketnummer|codice|numer)(?:[ \t]+[\p{L}']+){0,3}?(?:[ \t]*(?:id|number|no\.?|nr\.?|ref(?:erence)?|#))?[ \t]*(?:[:#=]|\t|is\b|\(|[ \t]-[ \t])[ \t#:*]*\n?[ \t]*(?:[A-Z]{2,6}[ \t]+)?(?P<id>[A-Za-z0-9][A-Za-z0-9\-_/.]{1,40}[A-Za-z0-9])")
         .ok()
+});
+
+/// A table header cell naming the notice's own reference.
+static ID_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:reference|ref\.?|ticket(?:[ \t]+(?:id|number|no\.?|#))?|(?:maintenance|change|case|event|notification|work[ \t]+order|request)[ \t]+(?:id|number|no\.?|#|ref(?:erence)?)|r[ée]f[ée]rence|referencia|referência|riferimento|referentie|kenmerk)$").ok()
 });
 
 static SUBJECT_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -424,6 +430,15 @@ const NOT_ID_LABEL: &[&str] = &[
     "phone",
     "email",
     "site",
+    "customer",
+    "cliente",
+    "client",
+    "klant",
+    "kunde",
+    "klienta",
+    "account",
+    "circuito",
+    "leitung",
 ];
 
 /// The notice's reference: candidates next to id labels in the body and
@@ -464,6 +479,59 @@ fn find_id(
                     all.as_str().trim().to_string()
                 };
                 cands.push((id, source, 2 + 2 * u32::from(both), 0.2));
+            }
+        }
+    }
+    // a key/value table rendered one cell per line: `Reference` alone on
+    // its line, the id on the next
+    if let Some(head) = ID_HEADER.as_ref() {
+        let lines: Vec<&str> = body.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !head.is_match(line.trim().trim_end_matches(':').trim_end()) {
+                continue;
+            }
+            let Some(next) = lines
+                .iter()
+                .skip(i + 1)
+                .map(|l| l.trim())
+                .find(|l| !l.is_empty())
+            else {
+                continue;
+            };
+            if usable(next) {
+                let both = has_token(subject, next);
+                cands.push((
+                    next.to_string(),
+                    format!("{} / {next}", line.trim()),
+                    2 + 2 * u32::from(both),
+                    0.2,
+                ));
+            }
+        }
+    }
+    // a summary table: the cell under a `Reference` / `Ticket` header
+    if let Some(head) = ID_HEADER.as_ref() {
+        let lines: Vec<&str> = body.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !line.contains('\t') {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let Some(col) = cells.iter().position(|c| head.is_match(c)) else {
+                continue;
+            };
+            let Some(next) = lines.get(i + 1) else {
+                continue;
+            };
+            let row: Vec<&str> = next.split('\t').map(str::trim).collect();
+            if let Some(v) = row.get(col).filter(|v| row.len() >= 2 && usable(v)) {
+                let both = has_token(subject, v);
+                cands.push((
+                    v.to_string(),
+                    format!("{line} / {next}"),
+                    2 + 2 * u32::from(both),
+                    0.2,
+                ));
             }
         }
     }
@@ -635,6 +703,9 @@ const IMPACT_KEYS: &[&str] = &[
     "wpływ",
     "gevolgen",
     "effect on service",
+    "afectaci",
+    "afetaç",
+    "conséquence",
 ];
 
 /// The values of the lines whose key names the impact, each with the lines
@@ -712,6 +783,22 @@ fn hedged(text: &str) -> bool {
     .any(|h| l.contains(h))
 }
 
+/// The impact an impact label's value (or an impact cell) states: a
+/// one-word "none" (`None - diverse path`, `brak - …`), else its wording.
+pub(super) fn impact_value(v: &str) -> Option<(Impact, bool)> {
+    let head = v
+        .split([' ', '-', '–', ',', ';', '.', '(', ':'])
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    if words::whole(v, NONE_WORDS)
+        || words::whole(head, NONE_WORDS) && !head.eq_ignore_ascii_case("no")
+    {
+        Some((Impact::NoImpact, false))
+    } else {
+        classify_impact(v)
+    }
+}
+
 /// Values that state no impact in one word, possibly followed by an
 /// explanation (`brak - prace nie powinny…`, `None – traffic is rerouted`).
 const NONE_WORDS: &[&str] = &[
@@ -722,19 +809,7 @@ const NONE_WORDS: &[&str] = &[
 fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
     let stated: Vec<(String, Impact)> = impact_paragraphs(body)
         .into_iter()
-        .filter_map(|v| {
-            let head = v
-                .split([' ', '-', '–', ',', ';', '.', '(', ':'])
-                .find(|w| !w.is_empty())
-                .unwrap_or("");
-            let i =
-                if words::whole(&v, NONE_WORDS) || words::whole(head, NONE_WORDS) && head != "no" {
-                    Some(Impact::NoImpact)
-                } else {
-                    classify_impact(&v).map(|(i, _)| i)
-                };
-            i.map(|i| (v, i))
-        })
+        .filter_map(|v| impact_value(&v).map(|(i, _)| (v, i)))
         .collect();
     let labelled = stated
         .iter()
@@ -822,12 +897,47 @@ fn tidy(text: &str) -> String {
             i += 3;
             continue;
         }
+        // an ASCII-art table: `| a | b |` rows become tab-separated cells,
+        // `+----+----+` rules go
+        let t = line.trim();
+        if t.starts_with('+') && t.ends_with('+') && t.chars().all(|c| "+-=| ".contains(c)) {
+            i += 1;
+            continue;
+        }
+        if t.len() > 2 && t.starts_with('|') && t.ends_with('|') {
+            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
+            out.push_str(&cells.join("\t"));
+            out.push('\n');
+            i += 1;
+            continue;
+        }
+        // a table aligned with spaces (two or more gaps of 2+ spaces
+        // between words): the gaps become tabs
+        if SPACED_COLUMNS
+            .as_ref()
+            .is_some_and(|r| r.find_iter(t).count() >= 2)
+        {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str(
+                &SPACE_GAP
+                    .as_ref()
+                    .map_or_else(|| t.to_string(), |r| r.replace_all(t, "\t").into_owned()),
+            );
+            out.push('\n');
+            i += 1;
+            continue;
+        }
         out.push_str(line);
         out.push('\n');
         i += 1;
     }
     out
 }
+
+/// A gap of two or more spaces between two non-space characters.
+static SPACED_COLUMNS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\S {2,}\S").ok());
+static SPACE_GAP: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r" {2,}").ok());
 
 /// Read `email` without knowing its carrier.
 ///

@@ -844,3 +844,65 @@ fn a_same_day_end_time_is_no_offset_and_a_stated_zone_covers_the_notice() {
         [(utc(2025, 8, 27, 6, 0), utc(2025, 8, 27, 10, 0))]
     );
 }
+
+#[test]
+fn tables_drawn_with_pipes_or_spaces_and_ids_under_their_label() {
+    let ids = |body: &str| -> Vec<String> {
+        circuits::labelled(&super::tidy(body))
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    let art = "Services affected:\n+----+--------------+--------+\n| #  | Service ID   | Site   |\n\
+               +----+--------------+--------+\n| 1  | TL-AKL-0551  | Albany |\n| 2  | TL-AKL-0602  | Rosedale |\n\
+               +----+--------------+--------+\n";
+    assert_eq!(ids(art), ["TL-AKL-0551", "TL-AKL-0602"]);
+    let spaced = "Affected Configuration Items\n  Service ID              Type        Status\n\
+                  PW/10G/0204             Wavelength  Active\n  PW/10G/0219             Wavelength  Active\n";
+    assert_eq!(ids(spaced), ["PW/10G/0204", "PW/10G/0219"]);
+    // a label, then a table whose first column holds the ids
+    let under =
+        "Circuitos afetados:\nDesignação\tServiço\tVelocidade\nGB-0042118\tLan-to-Lan\t1 Gbps\n";
+    assert_eq!(ids(under), ["GB-0042118"]);
+    // the reference alone on its line, the id on the next
+    let mut ev = Vec::new();
+    assert_eq!(
+        super::find_id(
+            "Planned work",
+            "Reference\nDL-PW-27-0003\nPrimary window\n",
+            &[],
+            &mut ev
+        )
+        .0,
+        Some("DL-PW-27-0003".to_string())
+    );
+    // and in a summary table's column
+    assert_eq!(
+        super::find_id(
+            "Planned work",
+            "Ticket\tStatus\nBWM-240871\tScheduled\n",
+            &[],
+            &mut ev
+        )
+        .0,
+        Some("BWM-240871".to_string())
+    );
+    // an impact cell that says none, then why
+    assert_eq!(
+        super::impact_value("None - diverse path"),
+        Some((Impact::NoImpact, false))
+    );
+    // Frankfurter Zeit: CET in February (UTC+1); Polish "godz."
+    assert_eq!(
+        spans(
+            "Beginn: Dienstag, 2. Februar 2027, 22:00 Uhr (Frankfurter Zeit)\nEnde: Mittwoch, 3. Februar 2027, 04:00 Uhr (Frankfurter Zeit)\n"
+        ),
+        [(utc(2027, 2, 2, 21, 0), utc(2027, 2, 3, 3, 0))]
+    );
+    assert_eq!(
+        spans(
+            "Początek prac: 19.01.2027, godz. 01:00 (CET)\nZakończenie prac: 19.01.2027, godz. 05:00 (CET)\n"
+        ),
+        [(utc(2027, 1, 19, 0, 0), utc(2027, 1, 19, 4, 0))]
+    );
+}

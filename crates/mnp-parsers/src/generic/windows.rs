@@ -78,7 +78,7 @@ const TIME_RE: &str = r"(?P<h>\d{1,2})[:.hH](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.
 /// A date, then a time: `2024-03-12 22:00`, `Mar 12, 2024 at 10:00 PM`.
 static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b{}(?:T|\s*,?\s*(?:at\s+|from\s+|@\s*|à\s+|às\s+|a\s+las\s+|um\s+|alle(?:\s+ore)?\s+|ore\s+|om\s+)?)(?:{TIME_RE})",
+        r"(?i)\b{}(?:T|\s*,?\s*(?:at\s+|from\s+|@\s*|à\s+|às\s+|a\s+las\s+|um\s+|alle(?:\s+ore)?\s+|ore\s+|om\s+|godz\.?\s+)?)(?:{TIME_RE})",
         date_re()
     ))
     .ok()
@@ -113,7 +113,7 @@ static ZONE_ANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `local time Madrid`. Only a capitalised name with one of those cues
 /// counts, so a city in an address or signature is not read as a zone.
 static CITY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)|\b(?i:heure|hora|horário|horario|ora)\s+(?i:(?:local\s+)?(?:de|di|do|da)\s+)?(?P<d>[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)")
+    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time|zeit)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)|\b(?i:heure|hora|horário|horario|ora)\s+(?i:(?:local\s+)?(?:de|di|do|da)\s+)?(?P<d>[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)")
         .ok()
 });
 
@@ -122,12 +122,44 @@ static RANGE_JOIN: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)(?:\bto\b|\band\b|\buntil\b|\btill\b|-|–|—)").ok());
 
 const START_WORDS: &[&str] = &[
-    "start", "begin", "from", "commenc", "opens", "début", "debut", "inicio", "início", "comienzo",
-    "inizio", "aanvang", "van:",
+    "start",
+    "begin",
+    "from",
+    "commenc",
+    "opens",
+    "début",
+    "debut",
+    "inicio",
+    "início",
+    "comienzo",
+    "inizio",
+    "aanvang",
+    "van:",
+    "początek",
+    "poczatek",
 ];
 const END_WORDS: &[&str] = &[
-    "end", "finish", "until", "to:", "complet", "closes", "stop", "fin ", "fin:", "fin\t", "fim ",
-    "fim:", "término", "termino", "einde", "hasta", "até", "bis ", "tot:",
+    "end",
+    "finish",
+    "until",
+    "to:",
+    "complet",
+    "closes",
+    "stop",
+    "fin ",
+    "fin:",
+    "fin\t",
+    "fim ",
+    "fim:",
+    "término",
+    "termino",
+    "einde",
+    "hasta",
+    "até",
+    "bis ",
+    "tot:",
+    "zakończenie",
+    "koniec",
 ];
 /// Labels of a window the notice replaces ("Original window (no longer
 /// valid)"): like a backup date, no maintenance of its own while another
@@ -650,10 +682,14 @@ fn city_in(s: &str) -> Option<Zone> {
             .iter()
             .find_map(|g| c.name(g))?
             .as_str();
-        tz::city(name).or_else(|| {
-            // "Frankfurt Main", "Local London": the one word that is a city
-            name.split([' ', '_']).find_map(tz::city)
-        })
+        tz::city(name)
+            // "Frankfurter Zeit": the German adjective of the city
+            .or_else(|| name.strip_suffix("er").and_then(tz::city))
+            .or_else(|| {
+                // "Frankfurt Main", "Local London": the one word that is a city
+                name.split([' ', '_'])
+                    .find_map(|w| tz::city(w).or_else(|| w.strip_suffix("er").and_then(tz::city)))
+            })
     })
 }
 
