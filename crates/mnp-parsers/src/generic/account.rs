@@ -119,6 +119,18 @@ const ROLES: &[&str] = &[
 static ASN: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)\(\s*(AS\s?\d{1,10})\s*\)").ok());
 
+/// A peering letter that opens with its addressee's name and AS number and
+/// a comma, no "Dear" (`Example.com (AS65000),`): the first line of the
+/// body. Only the AS number makes it an addressee ("Kia ora," is not one).
+fn salutation(body: &str) -> Option<(String, String)> {
+    let first = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let name = first.strip_suffix(',')?.trim();
+    if name.chars().count() > 60 || !ASN.as_ref().is_some_and(|r| r.is_match(name)) {
+        return None;
+    }
+    Some((greeted(name)?, first.to_string()))
+}
+
 /// A value that hides the account (`*****1234`).
 fn masked(v: &str) -> bool {
     v.contains("***") || v.trim().is_empty()
@@ -185,7 +197,8 @@ pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String 
         .or_else(|| capture(&NEXT_LINE, body))
         .or_else(|| capture(&TO, body))
         .or_else(|| capture(&SUBJECT, subject).map(|(v, _)| (v, format!("subject: {subject}"))))
-        .or_else(|| capture(&GREETING, body).and_then(|(v, src)| Some((greeted(&v)?, src))));
+        .or_else(|| capture(&GREETING, body).and_then(|(v, src)| Some((greeted(&v)?, src))))
+        .or_else(|| salutation(body));
     match found {
         Some((v, src)) if !v.is_empty() => {
             ev.push(Evidence {

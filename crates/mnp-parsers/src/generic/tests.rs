@@ -260,6 +260,15 @@ fn account_greetings_to_a_role_name_nobody_and_an_asn_is_the_peer() {
         account::find("", "Dear Example.com (AS 64512),\n", &mut ev),
         "AS64512"
     );
+    // a letter opening with its addressee and no "Dear"
+    assert_eq!(
+        account::find(
+            "",
+            "\nExample.net (AS64511),\n\nWe will perform maintenance.\n",
+            &mut ev
+        ),
+        "AS64511"
+    );
     assert_eq!(
         account::find("", "Our ASN\t64500\nPeer ASN\t64501\n", &mut ev),
         "64501"
@@ -278,7 +287,7 @@ fn account_greetings_to_a_role_name_nobody_and_an_asn_is_the_peer() {
         account::find("", "12\tCustomer\tXY-1\nfoo\tbar\tbaz\n", &mut ev),
         ""
     );
-    assert_eq!(ev.len(), 3);
+    assert_eq!(ev.len(), 4);
 }
 
 #[test]
