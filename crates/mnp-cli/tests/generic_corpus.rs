@@ -85,6 +85,18 @@ fn generic_holdout3_pass_counts_do_not_drop() {
 }
 
 #[test]
+fn generic_holdout4_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout4");
+    check("holdout4", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
+fn generic_holdout5_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout5");
+    check("holdout5", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
 fn generic_real_corpus_pass_counts_do_not_drop() {
     let dir = std::env::var_os("MNP_REAL_CORPUS")
         .map(PathBuf::from)

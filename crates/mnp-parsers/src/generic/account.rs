@@ -10,11 +10,11 @@ use regex::Regex;
 use super::Evidence;
 use crate::helpers::words;
 
-const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|n[uú]m[eé]ro[ \t]+(?:de[ \t]+|do[ \t]+|da[ \t]+)?client[e]?|compte[ \t]+client|c[oó]digo[ \t]+(?:do[ \t]+|de[ \t]+|del[ \t]+)?cliente|codice[ \t]+cliente|numer[ \t]+klienta|(?:peer|customer|your)[ \t]+asn?)";
+const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|n[uú]m[eé]ro[ \t]+(?:de[ \t]+|do[ \t]+|da[ \t]+)?client[e]?|compte[ \t]+client|cuenta|conta|konto|customer[ \t]+no\.?|お客様番号|c[oó]digo[ \t]+(?:do[ \t]+|de[ \t]+|del[ \t]+)?cliente|codice[ \t]+cliente|numer[ \t]+klienta|(?:peer|customer|your)[ \t]+asn?)";
 
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?im)^[ \t>*]*{WHO}[ \t]*:[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
+        r"(?im)^[ \t>*■•\-]*(?:[^:\n/]{{1,40}}/[ \t]*)?{WHO}[ \t]*:[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*(?:\t|$)"
     ))
     .ok()
 });
@@ -31,7 +31,7 @@ static NEXT_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `Customer<TAB>Contoso` in a two-column key/value table.
 static TAB: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?im)^[ \t>*]*{WHO}[ \t]*:?[ \t]*\t[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
+        r"(?im)^[ \t>*■•\-]*(?:[^:\n/\t]{{1,40}}/[ \t]*)?{WHO}[ \t]*:?[ \t]*\t[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*(?:\t|$)"
     ))
     .ok()
 });
@@ -177,6 +177,38 @@ fn from_table(body: &str) -> Option<(String, String)> {
     None
 }
 
+/// Like [`capture`], but a label naming a number or account (`Account`,
+/// `Customer No.`, `Kundennummer`) beats one naming the customer
+/// (`Customer: Tui Freight Ltd`), wherever they stand.
+fn capture_best(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    for c in re.as_ref()?.captures_iter(text) {
+        let Some(v) = c.name("v").map(|m| m.as_str().trim()) else {
+            continue;
+        };
+        if !masked(v) {
+            found.push((
+                v.to_string(),
+                c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
+            ));
+        }
+    }
+    let numbered = |src: &str| {
+        let key = src.split([':', '\t']).next().unwrap_or("").to_lowercase();
+        [
+            "account", "number", "nummer", "no.", "no ", "#", "número", "numero", "numer", "code",
+            "código", "codice", "id", "konto", "cuenta", "conta", "compte",
+        ]
+        .iter()
+        .any(|w| key.contains(w))
+    };
+    found
+        .iter()
+        .find(|(_, src)| numbered(src))
+        .or(found.first())
+        .cloned()
+}
+
 fn capture(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
     re.as_ref()?.captures_iter(text).find_map(|c| {
         let v = c.name("v").or_else(|| c.name("w"))?.as_str().trim();
@@ -191,7 +223,7 @@ fn capture(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
 
 /// The customer account, or an empty string when the notice names none.
 pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String {
-    let found = capture(&LABEL, body)
+    let found = capture_best(&LABEL, body)
         .or_else(|| from_table(body))
         .or_else(|| capture(&TAB, body))
         .or_else(|| capture(&NEXT_LINE, body))

@@ -52,7 +52,7 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
           # Polish: Identyfikatory łączy objętych pracami
           | (?:identyfikatory[\ \t]+)?(?:łącz[ayei]?|lacz[ayei]?)
           # a designation column or label (Designação, Designation)
-          | d[ée]signa(?:tion|ção|cao)
+          | d[ée]signa(?:tions?|ção|cao|ções|coes)
         )(?:\((?:s|en|e|es)\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+\p{L}+){0,3}?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
     )
     .ok()
@@ -96,10 +96,19 @@ pub(super) fn split_value(value: &str) -> Vec<String> {
             t.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_/.#".contains(c))
         };
+        // a word of letters (`SKR-TYO-OSA`, `KW`) or a speed (`10G`) only
+        // qualifies the one id beside it: `SKR-TYO-OSA 10G 00231`
+        let qualifier = |t: &str| {
+            t.chars().all(|c| c.is_ascii_uppercase() || c == '-') || super::looks_like_bandwidth(t)
+        };
+        let one_id = toks.len() > 1
+            && toks.len() <= 5
+            && toks.iter().filter(|t| id_shaped(t)).count() == 1
+            && toks.iter().all(|t| id_shaped(t) || qualifier(t));
         let whole = toks.len() > 1
             && toks.len() <= 6
             && toks.iter().all(|t| plain(t))
-            && toks.iter().filter(|t| !minor(t)).count() <= 1;
+            && (toks.iter().filter(|t| !minor(t)).count() <= 1 || one_id);
         if toks.len() == 1 {
             let t = trim_token(p);
             if id_shaped(t) {
@@ -141,7 +150,7 @@ pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
     }
     for line in body.lines() {
         let toks: Vec<&str> = line
-            .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'".contains(c))
+            .split(|c: char| c.is_whitespace() || ",;|()<>[]\"'=".contains(c))
             .map(trim_token)
             .filter(|t| !t.is_empty())
             .collect();
@@ -173,9 +182,12 @@ fn header_cols(cells: &[&str]) -> Vec<(usize, bool)> {
     for (tier, re) in HEADER.iter().enumerate() {
         let Some(re) = re.as_ref() else { continue };
         for (i, c) in cells.iter().enumerate() {
-            if c.len() < 40
+            // "回線番号/Circuit No.": a bilingual cell, either half
+            let matches = re.is_match(c)
+                || !c.is_ascii() && c.split('/').any(|part| re.is_match(part.trim()));
+            if c.len() < 60
                 && !c.chars().any(|ch| ch.is_ascii_digit())
-                && re.is_match(c)
+                && matches
                 && !out.iter().any(|(j, _)| *j == i)
             {
                 out.push((i, tier >= 2));
@@ -320,11 +332,12 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
             // services:"), not a word in a sentence
             // (a bilingual label "■ 対象回線 / Affected circuit" too: what
             // comes before holds no Latin letters or digits)
-            let at_start = !line
-                .get(..m.start())
-                .unwrap_or("")
-                .chars()
-                .any(|ch| ch.is_ascii_alphanumeric());
+            // and "Usługa / Service:": a label in another language first
+            let prefix = line.get(..m.start()).unwrap_or("");
+            let at_start = !prefix.chars().any(|ch| ch.is_ascii_alphanumeric())
+                || prefix.trim_end().ends_with('/')
+                    && prefix.chars().count() <= 40
+                    && !prefix.contains(':');
             if c.name("bare").is_some() && !at_start {
                 continue;
             }
@@ -358,7 +371,7 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                 // value on the following non-empty lines (a list, or the
                 // value cell of a key/value table rendered one per line)
                 for next in lines.iter().skip(i + 1).take(20) {
-                    if next.trim().is_empty() {
+                    if next.trim().trim_start_matches('>').trim().is_empty() {
                         if out.is_empty() {
                             continue;
                         }
@@ -376,6 +389,10 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
                         }
                         // a header naming its circuit column: read as a table
                         break;
+                    }
+                    // "-----" under the label
+                    if next.trim().chars().all(|c| "-=_~".contains(c)) {
+                        continue;
                     }
                     let item = list_item(next);
                     let ids = split_value(item);
@@ -402,7 +419,11 @@ pub(super) fn labelled(body: &str) -> Vec<FoundCircuit> {
 /// The first column of a list line: `NLF/ETH/100234   Ethernet 10G   Kassel`
 /// or `PLR-2209-ETH (Impact: Outage)` name one id and then describe it.
 fn list_item(line: &str) -> &str {
-    let t = line.trim().trim_start_matches(['*', '-', '•', '·']).trim();
+    let t = line
+        .trim()
+        .trim_start_matches(['>', ' '])
+        .trim_start_matches(['*', '-', '•', '·'])
+        .trim();
     let end = [t.find('\t'), t.find("  "), t.find(" ("), t.find(" - ")]
         .into_iter()
         .flatten()

@@ -169,6 +169,9 @@ const STATUS_STRONG: words::Rules<Status> = &[
             "revised",
             "reprogramad",
             "reprogramac",
+            "verschiebung",
+            "terminänderung",
+            "adiad",
             "reporté",
             "report des",
             "report de l",
@@ -367,6 +370,16 @@ static ID_HEADER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:reference|ref\.?|ticket(?:[ \t]+(?:id|number|no\.?|#))?|(?:maintenance|change|case|event|notification|work[ \t]+order|request)[ \t]+(?:id|number|no\.?|#|ref(?:erence)?)|r[ée]f[ée]rence|referencia|referência|riferimento|referentie|kenmerk)$").ok()
 });
 
+/// `change HMT/CR/2025/0318`, `onderhoud WDN-ONH-25-0131`: an id of two or
+/// more parts right after a word naming the work.
+static ID_INLINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:change|ticket|reference|ref|maintenance|notice|case|event|work\s+order|wartung\w*|onderhoud|mantenimiento|manutenção|manutenzione|travaux|intervención|intervenção|intervento|prace|werkzaamheden|gmud)\s+(?:no\.?\s*|number\s*|nr\.?\s*|#\s*)?(?P<id>[A-Za-z0-9]+(?:[-/_.][A-Za-z0-9]+){1,6})\b").ok()
+});
+
+/// Any token of two or more parts with digits and letters (`WDN-ONH-25-0131`).
+static ID_TOKEN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b(?P<id>[A-Za-z0-9]+(?:[-/_][A-Za-z0-9]+){1,6})\b").ok());
+
 static SUBJECT_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"\b(?P<id>(?:[A-Za-z0-9]{1,10}[-_])*(?:[A-Za-z]{1,10}[-_]?\d{3,}|\d{5,})[A-Za-z0-9\-_]*)\b").ok()
 });
@@ -382,6 +395,15 @@ fn id_shaped(t: &str) -> bool {
         && !t.contains(':')
         && !looks_like_date(t)
         && !looks_like_phone(t)
+        && !looks_like_bandwidth(t)
+}
+
+/// A bandwidth or port speed (`10G`, `100G`, `1GE`, `500M`, `10GE`).
+pub(super) fn looks_like_bandwidth(t: &str) -> bool {
+    static BW: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\d+(?:[.,]\d+)?(?:[gmkt](?:e|b|bps|bit|bit/s|ig)?)$").ok()
+    });
+    BW.as_ref().is_some_and(|r| r.is_match(t))
 }
 
 /// A North American phone number (`1-800-555-0147`, `555.010.4477`): in a
@@ -535,6 +557,42 @@ fn find_id(
             }
         }
     }
+    for (text, in_subject) in [(subject, true), (body, false)] {
+        for c in ID_INLINE.iter().flat_map(|r| r.captures_iter(text)) {
+            if let Some(m) = c.name("id")
+                && usable(m.as_str())
+                && m.as_str().chars().filter(char::is_ascii_digit).count() >= 3
+            {
+                let id = m.as_str().to_string();
+                let both = if in_subject {
+                    has_token(body, &id)
+                } else {
+                    has_token(subject, &id)
+                };
+                cands.push((
+                    id,
+                    c.get(0).map_or("", |m| m.as_str()).to_string(),
+                    1 + 2 * u32::from(both),
+                    0.15,
+                ));
+            }
+        }
+    }
+    for c in ID_TOKEN.iter().flat_map(|r| r.captures_iter(subject)) {
+        if let Some(m) = c.name("id")
+            && usable(m.as_str())
+            && m.as_str().chars().filter(char::is_ascii_digit).count() >= 3
+            && m.as_str().chars().filter(char::is_ascii_alphabetic).count() >= 2
+            && has_token(body, m.as_str())
+        {
+            cands.push((
+                m.as_str().to_string(),
+                format!("subject: {subject}"),
+                1,
+                0.12,
+            ));
+        }
+    }
     if let Some(re) = SUBJECT_ID.as_ref() {
         for c in re.captures_iter(subject) {
             if let Some(m) = c.name("id")
@@ -662,6 +720,16 @@ fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f6
                 "performed on the alternate",
                 "moved to the alternate",
                 "moved to the backup",
+                "postponed",
+                "verschoben",
+                "reprogramad",
+                "reporté",
+                "uitgesteld",
+                "verplaatst",
+                "rinviat",
+                "riprogrammat",
+                "adiad",
+                "przełożon",
             ],
         ),
         (
@@ -790,8 +858,12 @@ pub(super) fn impact_value(v: &str) -> Option<(Impact, bool)> {
         .split([' ', '-', '–', ',', ';', '.', '(', ':'])
         .find(|w| !w.is_empty())
         .unwrap_or("");
+    // "None - diverse path" (a separator after the word), not "Brak
+    // usługi" ("lack of service")
+    let after = v.trim_start().get(head.len()..).unwrap_or("").trim_start();
+    let explained = after.is_empty() || after.starts_with(['-', '–', ',', ';', '.', '(', ':']);
     if words::whole(v, NONE_WORDS)
-        || words::whole(head, NONE_WORDS) && !head.eq_ignore_ascii_case("no")
+        || explained && words::whole(head, NONE_WORDS) && !head.eq_ignore_ascii_case("no")
     {
         Some((Impact::NoImpact, false))
     } else {
@@ -845,7 +917,12 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
     ];
     // a sentence that denies an outage says what the impact is instead
     // ("loss of redundancy, no outage expected")
-    for sentence in body.split(['.', '\n', ';']) {
+    let joined: String = body
+        .split("\n\n")
+        .map(|p| p.replace('\n', " "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for sentence in joined.split([';', '\n']).flat_map(|s| s.split(". ")) {
         let l = sentence.to_lowercase();
         if DENIED_OUTAGE.iter().any(|d| l.contains(d))
             && let Some((i, false)) = classify_impact(sentence)
@@ -870,6 +947,39 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
         });
         return i;
     }
+    // no outage word anywhere: a plain statement of lost redundancy or of
+    // degradation is the impact ("your wavelengths will run unprotected
+    // (loss of redundancy)")
+    const BODY_SOFT: words::Rules<Impact> = &[
+        (
+            Impact::ReducedRedundancy,
+            &[
+                "loss of redundancy",
+                "loss of resilience",
+                "reduced redundancy",
+                "without redundancy",
+                "run unprotected",
+                "unprotected during",
+                "loss of diversity",
+            ],
+        ),
+        (
+            Impact::Degraded,
+            &[
+                "degraded service",
+                "service degradation",
+                "intermittent packet loss",
+            ],
+        ),
+    ];
+    if let Some(i) = words::first(&undenied, BODY_SOFT) {
+        ev.push(Evidence {
+            field: "impact",
+            value: i.to_string(),
+            source: "body wording".into(),
+        });
+        return i;
+    }
     Impact::Outage
 }
 
@@ -877,6 +987,15 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
 /// two-column table flattened by a mail client) joined into `Label:\tvalue`,
 /// and a circuit table flattened to one cell per line rebuilt as rows.
 fn tidy(text: &str) -> String {
+    // "Reference ..........: X", "GMUD ......... X": dot leaders are a colon
+    let led;
+    let text = match DOT_LEADER.as_ref() {
+        Some(r) if r.is_match(text) => {
+            led = r.replace_all(text, ":\t").into_owned();
+            led.as_str()
+        }
+        _ => text,
+    };
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + 1);
     let mut i = 0;
@@ -934,6 +1053,10 @@ fn tidy(text: &str) -> String {
     }
     out
 }
+
+/// A run of dots between a label and its value.
+static DOT_LEADER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"[ \t]*\.{3,}[ \t]*:?[ \t]*").ok());
 
 /// A gap of two or more spaces between two non-space characters.
 static SPACED_COLUMNS: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\S {2,}\S").ok());

@@ -915,3 +915,153 @@ fn tables_drawn_with_pipes_or_spaces_and_ids_under_their_label() {
         [(utc(2027, 1, 19, 0, 0), utc(2027, 1, 19, 4, 0))]
     );
 }
+
+#[test]
+fn round_four_layouts() {
+    // an ISO time's offset is no end time; an end time is not the start of a date
+    assert_eq!(
+        spans("NEW window: 2026-02-10T01:00:00-07:00 to 2026-02-10T05:00:00-07:00\n"),
+        [(utc(2026, 2, 10, 8, 0), utc(2026, 2, 10, 12, 0))]
+    );
+    assert_eq!(
+        spans(
+            "Zeitfenster (MEZ):\n  1. Nacht:  Dienstag, 11.03.2025, 01:00 Uhr  bis  11.03.2025, 05:00 Uhr MEZ\n"
+        ),
+        [(utc(2025, 3, 11, 0, 0), utc(2025, 3, 11, 4, 0))]
+    );
+    // CJK dates and a full-width tilde; EAT (UTC+3); a parenthesised weekday
+    assert_eq!(
+        spans("作業日時 / Window: 2025年7月5日(土) 02:00～06:00 JST (UTC+9)\n"),
+        [(utc(2025, 7, 4, 17, 0), utc(2025, 7, 4, 21, 0))]
+    );
+    assert_eq!(
+        spans("Start: Saturday, 17 May 2025 00:00 EAT\nEnd: Saturday, 17 May 2025 06:00 EAT\n"),
+        [(utc(2025, 5, 16, 21, 0), utc(2025, 5, 17, 3, 0))]
+    );
+    assert_eq!(
+        spans("08 May 2025 (Thursday) 02:00 AM – 06:00 AM\n(Hong Kong Time, GMT+8)\n"),
+        [(utc(2025, 5, 7, 18, 0), utc(2025, 5, 7, 22, 0))]
+    );
+    // Italian time-first with "di <weekday>", Dutch "van … tot", a country's time
+    assert_eq!(
+        spans(
+            "Finestra: dalle ore 23:00 di martedì 04/02/2025 alle ore 03:00 di mercoledì 05/02/2025 (ora italiana, CET)\n"
+        ),
+        [(utc(2025, 2, 4, 22, 0), utc(2025, 2, 5, 2, 0))]
+    );
+    assert_eq!(
+        spans("Tijdstip: woensdag 16 juli 2025 van 02:00 tot 04:00 uur (Nederlandse tijd)\n"),
+        [(utc(2025, 7, 16, 0, 0), utc(2025, 7, 16, 2, 0))]
+    );
+    // the range and its date wrapped onto two lines of prose
+    assert_eq!(
+        spans(
+            "will upgrade the core routers from 1:00 AM to 5:00 AM (GMT+3) on\nFriday, 9 January 2026.\n"
+        ),
+        [(utc(2026, 1, 8, 22, 0), utc(2026, 1, 9, 2, 0))]
+    );
+    // a ticket id that starts like a zone is no zone; a zone stated after a tab
+    let t = "Número de ventana\tEST-MX-44120\nInicio\t08/04/2025 23:00 hrs\nFin\t09/04/2025 03:00 hrs\n\
+             Zona horaria\tHora del centro de México (UTC-6)\nFormato de fecha\tDD/MM/AAAA\n";
+    assert_eq!(spans(t), [(utc(2025, 4, 9, 5, 0), utc(2025, 4, 9, 9, 0))]);
+    assert!(windows::find_all(t).iter().all(|f| f.guesses.is_empty()));
+    // a new window right under the one it replaces
+    assert_eq!(
+        spans(
+            "Original window : 08 May 2025 02:00 AM - 06:00 AM HKT   (cancelled)\n  NEW window      : 15 May 2025 02:00 AM - 06:00 AM HKT\n"
+        ),
+        [(utc(2025, 5, 14, 18, 0), utc(2025, 5, 14, 22, 0))]
+    );
+}
+
+#[test]
+fn round_four_fields() {
+    let ids = |body: &str| -> Vec<String> {
+        circuits::labelled(&super::tidy(body))
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    // ids written with a speed and letters around them stay whole; speeds alone are no ids
+    assert_eq!(
+        ids("Affected circuits:\n    SKR-TYO-OSA 10G 00231\n    SKR.IPT.7781.TYO\n"),
+        ["SKR-TYO-OSA 10G 00231", "SKR.IPT.7781.TYO"]
+    );
+    assert!(!super::id_shaped("100G") && !super::id_shaped("10GE"));
+    // quoted lists, underlined labels, dot leaders, bilingual labels and headers
+    assert_eq!(
+        ids(
+            "> Services:\n>   HU/BUD/ETH/00312  (Ethernet 1G)\n>   HU/VIE/ETH/00077\n>\n> Kind regards\n"
+        ),
+        ["HU/BUD/ETH/00312", "HU/VIE/ETH/00077"]
+    );
+    assert_eq!(
+        ids("Affected services\n-----------------\nXAN/ATH/WL/55012\n"),
+        ["XAN/ATH/WL/55012"]
+    );
+    assert_eq!(
+        ids("  Designação ... FNX.POA.CWB.0030871\n"),
+        ["FNX.POA.CWB.0030871"]
+    );
+    assert_eq!(
+        ids("Usługa / Service:  TAT/KRK-WAW/1G/00455\n"),
+        ["TAT/KRK-WAW/1G/00455"]
+    );
+    assert_eq!(
+        ids("回線番号/Circuit No.\tサービス/Service\n0012345678901\tEthernet\n"),
+        ["0012345678901"]
+    );
+    let mut ev = Vec::new();
+    // an account number beats the customer's name; labels with a prefix in another language
+    assert_eq!(
+        account::find(
+            "",
+            &super::tidy("  Customer ........ Tui Freight Ltd\n  Account ......... 88-4410\n"),
+            &mut ev
+        ),
+        "88-4410"
+    );
+    assert_eq!(
+        account::find("", "Numer klienta / Customer number: KL-448102\n", &mut ev),
+        "KL-448102"
+    );
+    assert_eq!(
+        account::find(
+            "",
+            "Kundennummer:\t7004-1192\t  Wartungsnummer:\tSPW-1\n",
+            &mut ev
+        ),
+        "7004-1192"
+    );
+    // ids after a word naming the work
+    assert_eq!(
+        super::find_id(
+            "POSTPONED: Change HMT/CR/2025/0318",
+            "change HMT/CR/2025/0318 has been postponed\n",
+            &[],
+            &mut ev
+        )
+        .0,
+        Some("HMT/CR/2025/0318".to_string())
+    );
+    // "Brak usługi" is lack of service, "None - diverse path" no impact
+    assert_eq!(
+        super::impact_value("Brak usługi do 2 godzin").map(|i| i.0),
+        None
+    );
+    assert_eq!(
+        super::find_impact(
+            "Wpływ / Impact:    Brak usługi do 2 godzin / outage up to 2 hours\n",
+            &mut ev
+        ),
+        Impact::Outage
+    );
+    // no outage word anywhere: lost redundancy stated in prose
+    assert_eq!(
+        super::find_impact(
+            "During the work your wavelengths will run unprotected (loss of redundancy).\n",
+            &mut ev
+        ),
+        Impact::ReducedRedundancy
+    );
+}

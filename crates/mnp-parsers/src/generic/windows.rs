@@ -68,7 +68,7 @@ const MAX_WINDOW_HOURS: i64 = 31 * 24;
 
 fn date_re() -> String {
     format!(
-        r"(?:(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})(?P<ns>[-/.])(?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?[- ](?:de[- ])?(?P<dm>{m})\.?,?[- ](?:de[- ])?(?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
+        r"(?:(?P<iy>\d{{4}})(?:[-/.]|年)(?P<im>\d{{1,2}})(?:[-/.]|月)(?P<id>\d{{1,2}})日?(?:\s*\([^)\n]{{1,12}}\))?|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})(?P<ns>[-/.])(?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?[- ](?:de[- ])?(?P<dm>{m})\.?,?[- ](?:de[- ])?(?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
         m = MONTHS
     )
 }
@@ -78,7 +78,7 @@ const TIME_RE: &str = r"(?P<h>\d{1,2})[:.hH](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.
 /// A date, then a time: `2024-03-12 22:00`, `Mar 12, 2024 at 10:00 PM`.
 static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b{}(?:T|\s*,?\s*(?:at\s+|from\s+|@\s*|à\s+|às\s+|a\s+las\s+|um\s+|alle(?:\s+ore)?\s+|ore\s+|om\s+|godz\.?\s+)?)(?:{TIME_RE})",
+        r"(?i)\b{}(?:T|\s*(?:\([\p{{L}}]{{3,12}}\)\s*)?,?\s*(?:at\s+|from\s+|@\s*|à\s+|às\s+|a\s+las\s+|um\s+|alle(?:\s+ore)?\s+|ore\s+|om\s+|de\s+|das\s+|van\s+|dalle\s+ore\s+|dalle\s+|godz\.?\s+)?)(?:{TIME_RE})",
         date_re()
     ))
     .ok()
@@ -87,7 +87,7 @@ static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// A time, then a date: `22:00 12/10/2020`, `12:00 AM (local time) 06/12/2021`.
 static TIMEDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:on\s+)?,?\s*(?:[a-z]{{3,9}},?\s+)?(?:on\s+)?{}\b",
+        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:(?:on|di|del|de|le|am|op|em|no|du)\s+)?,?\s*(?:[\p{{L}}-]{{3,14}},?\s+)?(?:(?:on|di|del|de|le|am|op)\s+)?{}\b",
         date_re()
     ))
     .ok()
@@ -95,7 +95,7 @@ static TIMEDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// A time with no date right after a date-time: `22:00 - 02:00`.
 static TIME_TAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[A-Z]{2,5}\s*)?(?:-|–|to|until|till|bis|hasta|até|tot|à)\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?:\s*(?P<ap>[ap])\.?m\.?\b)?").ok()
+    Regex::new(r"(?i)^\s*(?:[A-Z]{2,5}\s*)?(?:-|–|～|~|to|until|till|bis|hasta|até|tot|às|à|a|alle\s+ore|alle)\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?:\s*(?P<ap>[ap])\.?m\.?\b)?").ok()
 });
 
 static ZONE_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -105,7 +105,7 @@ static ZONE_AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// Zone words written anywhere: `(UTC)`, `GMT+1`, `EST`, `Eastern Time`.
 static ZONE_ANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<z>(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|UTC|GMT|[ECMP][SD]T|CET|CEST|BST|IST|JST|SGT|HKT|AEST|AEDT|Eastern|Central|Pacific|Mountain)\b")
+    Regex::new(r"\b(?P<z>(?:UTC|GMT)\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?|UTC|GMT|[ECMP][SD]T|CET|CEST|MEZ|MESZ|WET|WEST|EET|EEST|MSK|BST|IST|JST|KST|SGT|HKT|AWST|ACST|ACDT|AEST|AEDT|NZST|NZDT|GST|EAT|WAT|CAT|SAST|PKT|ICT|WIB|PHT|BRT|ART|CLT|Eastern|Central|Pacific|Mountain)\b")
         .ok()
 });
 
@@ -113,7 +113,7 @@ static ZONE_ANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `local time Madrid`. Only a capitalised name with one of those cues
 /// counts, so a city in an address or signature is not read as a zone.
 static CITY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time|zeit)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)|\b(?i:heure|hora|horário|horario|ora)\s+(?i:(?:local\s+)?(?:de|di|do|da)\s+)?(?P<d>[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)")
+    Regex::new(r"\(\s*(?P<a>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s*\)|\b(?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?i:time|zeit|tijd|tid)\b|\b(?i:local)(?:\s+(?i:time))?\s*[:(]?\s*(?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)|\b(?i:heure|hora|horário|horario|ora)\s+(?i:(?:local\s+)?(?:de|di|do|da)\s+)?(?P<d>[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?)")
         .ok()
 });
 
@@ -165,6 +165,18 @@ const END_WORDS: &[&str] = &[
 /// valid)"): like a backup date, no maintenance of its own while another
 /// window is given.
 const SUPERSEDED_WORDS: &[&str] = &[
+    "(cancelled)",
+    "bisherig",
+    "ursprünglich",
+    "alter termin",
+    "anterior",
+    "originalmente",
+    "initialement",
+    "ancienne",
+    "oorspronkelijk",
+    "previous",
+    "original date",
+    "old date",
     "original window",
     "originally scheduled",
     "previously scheduled",
@@ -268,8 +280,9 @@ static DATE_ONLY: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)\b{}", date_re())).ok());
 
 /// A numeric date format written out: `(dd/mm/yyyy)`, `MM/DD/YY`.
-static FORMAT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?P<a>dd|mm)[-/.](?P<b>dd|mm)[-/.](?:yyyy|yy)\b").ok());
+static FORMAT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<a>dd|mm|jj|tt|gg)[-/.](?P<b>dd|mm|jj|tt|gg)[-/.](?:yyyy|yy|aaaa|aa|jjjj|rrrr|tttt|uuuu)\b").ok()
+});
 
 /// A weekday name: `Mon`, `Tuesday`, `Thurs`.
 static WEEKDAY: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -299,8 +312,13 @@ fn date_hints(texts: &[&str]) -> DateHints {
     let (mut dd_mm, mut mm_dd) = (false, false);
     for t in texts {
         for c in FORMAT.as_ref().into_iter().flat_map(|r| r.captures_iter(t)) {
-            let first = c.name("a").map(|m| m.as_str().to_ascii_lowercase());
-            let second = c.name("b").map(|m| m.as_str().to_ascii_lowercase());
+            // day is dd, jj (jour), tt (Tag) or gg (giorno); month is mm
+            let day = |m: regex::Match| {
+                let l = m.as_str().to_ascii_lowercase();
+                if l == "mm" { l } else { "dd".to_string() }
+            };
+            let first = c.name("a").map(day);
+            let second = c.name("b").map(day);
             match (first.as_deref(), second.as_deref()) {
                 (Some("dd"), Some("mm")) => dd_mm = true,
                 (Some("mm"), Some("dd")) => mm_dd = true,
@@ -657,26 +675,43 @@ fn zone_after(line: &str) -> Option<(Zone, usize)> {
     resolve_zone(z.as_str()).map(|zone| (zone, c.get(0).map_or(0, |m| m.end())))
 }
 
+/// The zone words in `s`, resolved; a word that is part of an identifier
+/// (`EST-MX-44120`, `CAT/ETH/1`) is none.
+fn zone_words(s: &str) -> impl Iterator<Item = Zone> + '_ {
+    ZONE_ANY.iter().flat_map(move |re| {
+        re.captures_iter(s).filter_map(move |c| {
+            let z = c.name("z")?;
+            let after = s.get(z.end()..).unwrap_or("");
+            let mut rest = after.chars();
+            let joined = matches!(rest.next(), Some('-' | '/' | '_'))
+                && rest.next().is_some_and(|c| c.is_ascii_alphabetic());
+            let before = s.get(..z.start()).unwrap_or("");
+            let glued = before.ends_with(['-', '/', '_']);
+            if joined || glued {
+                return None;
+            }
+            resolve_zone(z.as_str())
+        })
+    })
+}
+
 /// The last zone word in `s`.
 fn zone_in(s: &str) -> Option<Zone> {
-    ZONE_ANY
-        .as_ref()?
-        .captures_iter(s)
-        .filter_map(|c| c.name("z").and_then(|z| resolve_zone(z.as_str())))
-        .last()
+    zone_words(s).last()
 }
 
 /// The first zone word in `s` (a range's zone written after its end).
 fn first_zone_in(s: &str) -> Option<Zone> {
-    ZONE_ANY
-        .as_ref()?
-        .captures_iter(s)
-        .find_map(|c| c.name("z").and_then(|z| resolve_zone(z.as_str())))
+    zone_words(s).next()
 }
 
 /// The first city or region named as a zone in `s` (see [`CITY_CUE`]),
 /// resolved by `tz::city`, so its DST follows the date in question.
 fn city_in(s: &str) -> Option<Zone> {
+    let lower = s.to_lowercase();
+    if let Some((_, tz)) = COUNTRY_TIMES.iter().find(|(w, _)| lower.contains(w)) {
+        return Some(Zone::Named(*tz));
+    }
     CITY_CUE.as_ref()?.captures_iter(s).find_map(|c| {
         let name = ["a", "b", "c", "d"]
             .iter()
@@ -692,6 +727,30 @@ fn city_in(s: &str) -> Option<Zone> {
             })
     })
 }
+
+/// A country's or region's time named in words ("Nederlandse tijd", "ora
+/// italiana", "hora peninsular"): the zone of its capital.
+const COUNTRY_TIMES: &[(&str, chrono_tz::Tz)] = &[
+    ("nederlandse tijd", chrono_tz::Tz::Europe__Amsterdam),
+    ("belgische tijd", chrono_tz::Tz::Europe__Brussels),
+    ("ora italiana", chrono_tz::Tz::Europe__Rome),
+    ("hora peninsular", chrono_tz::Tz::Europe__Madrid),
+    ("hora de españa", chrono_tz::Tz::Europe__Madrid),
+    ("heure française", chrono_tz::Tz::Europe__Paris),
+    ("heure de france", chrono_tz::Tz::Europe__Paris),
+    ("deutsche zeit", chrono_tz::Tz::Europe__Berlin),
+    ("deutscher zeit", chrono_tz::Tz::Europe__Berlin),
+    ("svensk tid", chrono_tz::Tz::Europe__Stockholm),
+    ("norsk tid", chrono_tz::Tz::Europe__Oslo),
+    ("dansk tid", chrono_tz::Tz::Europe__Copenhagen),
+    ("czasu polskiego", chrono_tz::Tz::Europe__Warsaw),
+    ("czas polski", chrono_tz::Tz::Europe__Warsaw),
+    ("centro de méxico", chrono_tz::Tz::America__Mexico_City),
+    ("hora de méxico", chrono_tz::Tz::America__Mexico_City),
+    ("uk time", chrono_tz::Tz::Europe__London),
+    ("irish time", chrono_tz::Tz::Europe__Dublin),
+    ("swiss time", chrono_tz::Tz::Europe__Zurich),
+];
 
 /// Names `tz::city` resolves that in a notice are seldom the place meant:
 /// directions and regions (`Central`, `North`), people (`Davis`, `Regina`),
@@ -850,12 +909,9 @@ pub fn notice_zone(text: &str) -> Option<Zone> {
     {
         return Some(z);
     }
-    let re = ZONE_ANY.as_ref()?;
     let mut zones: Vec<Zone> = Vec::new();
-    for c in re.captures_iter(text) {
-        if let Some(z) = c.name("z").and_then(|z| resolve_zone(z.as_str()))
-            && !zones.contains(&z)
-        {
+    for z in zone_words(text) {
+        if !zones.contains(&z) {
             zones.push(z);
         }
     }
@@ -869,7 +925,7 @@ pub fn notice_zone(text: &str) -> Option<Zone> {
 
 /// A sentence stating the zone of every time in the notice.
 static TIMES_ARE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all\s+)?times\s+(?:are|in|shown\s+in|given\s+in|listed\s+in|are\s+in|are\s+given\s+in|are\s+shown\s+in)\b(?P<z>[^\n.]{1,60})").ok()
+    Regex::new(r"(?i)(?:\b(?:all\s+)?times\s+(?:are|in|shown\s+in|given\s+in|listed\s+in|are\s+in|are\s+given\s+in|are\s+shown\s+in)\b|\b(?:time\s*zone|zona\s+horaria|fuso\s+hor[áa]rio|fuseau\s+horaire|zeitzone|tijdzone|strefa\s+czasowa|fuso\s+orario)\s*[:\t])(?P<z>[^\n.]{1,60})").ok()
 });
 
 static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -944,7 +1000,9 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
     // "Window<TAB>Start (UTC)<TAB>End (UTC)")
     let mut table_head = "";
     let mut in_table = false;
-    for line in text.lines() {
+    let all_lines: Vec<&str> = text.lines().collect();
+    for (line_no, line) in all_lines.iter().copied().enumerate() {
+        let next_line = all_lines.get(line_no + 1).copied();
         if line.trim_end().contains('\t') {
             if !in_table {
                 table_head = line;
@@ -967,13 +1025,21 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
         if let Some(td) = TIMEDATE.as_ref() {
             for c in td.captures_iter(line) {
                 let Some(m) = c.get(0) else { continue };
-                let overlaps = caps.iter().any(|o| {
+                // "23:00 di martedì 04/02/2025 alle ore 03:00 di mercoledì
+                // 05/02/2025": a time-first reading that starts earlier than
+                // an overlapping date-first one is the right one
+                let clash = |o: &Captures| {
                     o.get(0)
                         .is_some_and(|x| x.start() < m.end() && m.start() < x.end())
-                });
-                if !overlaps {
-                    caps.push(c);
+                };
+                if caps
+                    .iter()
+                    .any(|o| clash(o) && o.get(0).is_some_and(|x| x.start() <= m.start()))
+                {
+                    continue;
                 }
+                caps.retain(|o| !clash(o));
+                caps.push(c);
             }
             caps.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
         }
@@ -1002,9 +1068,23 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
             let naive = NaiveDateTime::new(date, time);
             last_end = Some(all.end());
             // a same-day end time: "22:00 - 02:00 UTC"
+            // "2026-02-10T01:00:00-07:00": right after an ISO time (with a
+            // "T" or seconds) a signed hh:mm is its offset, not an end time
+            let iso_offset = (all.as_str().contains('T') || num(&c, "s").is_some())
+                && rest.starts_with(['+', '-']);
             let tail = TIME_TAIL
                 .as_ref()
+                .filter(|_| !iso_offset)
                 .and_then(|r| r.captures(rest))
+                .filter(|t| {
+                    // "bis 11.03.2025": the start of a date, not a time
+                    let end = t.get(0).map_or(0, |m| m.end());
+                    !rest.get(end..).is_some_and(|r| {
+                        r.starts_with(['.', '/', '-'])
+                            && r.get(1..)
+                                .is_some_and(|d| d.starts_with(|c: char| c.is_ascii_digit()))
+                    })
+                })
                 .and_then(|t| {
                     let h = hour12(num(&t, "h")?, t.name("ap").map(|m| m.as_str()))?;
                     let end = NaiveTime::from_hms_opt(h, num(&t, "mi")?, 0)?;
@@ -1032,6 +1112,12 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
                 .or_else(|| zone_in(before))
                 .or_else(|| zone_in(prev_line))
                 .or_else(|| zone_in(table_head))
+                // "02:00 AM – 06:00 AM\n(Hong Kong Time, GMT+8)"
+                .or_else(|| {
+                    next_line
+                        .filter(|l| l.trim_start().starts_with('('))
+                        .and_then(|l| zone_in(l).or_else(|| city_in(l)))
+                })
                 .or_else(|| city_in(prev_line));
             let mut guesses: Vec<String> = date_guess.into_iter().collect();
             let mut zone_found = written.or(doc_zone);
@@ -1094,7 +1180,12 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
                 out.pop();
                 role = prev_role;
             }
-            let lower_ctx = format!("{before} {prev_line}").to_ascii_lowercase();
+            let own_label = before.chars().filter(|c| c.is_alphabetic()).count() >= 3;
+            let lower_ctx = if own_label {
+                before.to_lowercase()
+            } else {
+                format!("{before} {prev_line}").to_lowercase()
+            };
             let backup = BACKUP_WORDS
                 .iter()
                 .chain(SUPERSEDED_WORDS)
@@ -1155,7 +1246,7 @@ const SHORT_TIME: &str = r"\d{1,2}[:.hH]\d{2}(?:\s*[ap]\.?m\.?)?";
 /// A time range written before its date: `22:00-04:00 UTC on 11 March 2025`.
 static RANGE_FIRST: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<t1>{SHORT_TIME})\s*(?:-|–|to|until|till)\s*(?P<t2>{SHORT_TIME}(?:\s*(?-i:[A-Z]{{2,5}}|(?:UTC|GMT)\s*[+\-]\s*\d{{1,2}}(?::?\d{{2}})?))?)\s*,?\s*(?:on\s+)?(?:[a-z]{{3,9}},?\s+)?(?P<d>{})",
+        r"(?i)\b(?P<t1>{SHORT_TIME})\s*(?:-|–|to|until|till)\s*(?P<t2>{SHORT_TIME}(?:\s*\(?(?-i:[A-Z]{{2,5}}|(?:UTC|GMT)\s*[+\-]\s*\d{{1,2}}(?::?\d{{2}})?)\)?)?)\s*,?\s*(?:on\s+)?(?:[a-z]{{3,9}},?\s+)?(?P<d>{})",
         date_re()
     ))
     .ok()
@@ -1194,11 +1285,29 @@ fn date_first(text: &str) -> std::borrow::Cow<'_, str> {
     let mut changed = false;
     let mut lines: Vec<String> = Vec::new();
     let mut pending_date: Option<(String, usize)> = None;
-    for line in text.lines() {
+    let all: Vec<&str> = text.lines().collect();
+    let mut skip_next = false;
+    for (i, line) in all.iter().copied().enumerate() {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
         let mut l = line.to_string();
         if range.is_match(line) {
             l = range.replace_all(line, "$d $t1 - $t2").into_owned();
             changed = true;
+        } else if has_time(line)
+            && !date_only.is_match(line)
+            && let Some(next) = all.get(i + 1)
+        {
+            // prose wrapped between the range and its date: "from 1:00 AM
+            // to 5:00 AM (GMT+3) on\nFriday, 9 January 2026"
+            let both = format!("{} {}", line.trim_end(), next.trim_start());
+            if range.is_match(&both) {
+                l = range.replace_all(&both, "$d $t1 - $t2").into_owned();
+                changed = true;
+                skip_next = true;
+            }
         }
         if let Some((d, at)) = &pending_date
             && lines.len() <= at + 2

@@ -79,6 +79,18 @@ pub fn abbreviation(abbr: &str) -> Option<Zone> {
         "NZDT" => h(13, 0),
         "BRT" => h(-3, 0),
         "ART" => h(-3, 0),
+        "CLT" => h(-4, 0),
+        "CLST" => h(-3, 0),
+        "PET" | "COT" | "ECT" => h(-5, 0),
+        "EAT" => h(3, 0),
+        "WAT" => h(1, 0),
+        "CAT" | "SAST" => h(2, 0),
+        "OEZ" => h(2, 0),
+        "OESZ" => h(3, 0),
+        "WEZ" => h(0, 0),
+        "WESZ" => h(1, 0),
+        "NPT" => h(5, 45),
+        "IRST" => h(3, 30),
         "ET" | "EASTERN" | "EASTERN TIME" | "US/EASTERN" => {
             Some(Zone::Named(Tz::America__New_York))
         }
