@@ -879,6 +879,15 @@ const NONE_WORDS: &[&str] = &[
 ];
 
 fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
+    // the impact found, with the text that said it
+    fn said(ev: &mut Vec<Evidence>, i: Impact, source: impl Into<String>) -> Impact {
+        ev.push(Evidence {
+            field: "impact",
+            value: i.to_string(),
+            source: source.into(),
+        });
+        i
+    }
     let stated: Vec<(String, Impact)> = impact_paragraphs(body)
         .into_iter()
         .filter_map(|v| impact_value(&v).map(|(i, _)| (v, i)))
@@ -889,12 +898,7 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
         .or(stated.first())
         .cloned();
     if let Some((v, i)) = labelled {
-        ev.push(Evidence {
-            field: "impact",
-            value: i.to_string(),
-            source: v,
-        });
-        return i;
+        return said(ev, i, v);
     }
     // free wording: only the plain phrases, redundancy and degradation
     // words are too common in boilerplate to mean anything on their own
@@ -927,12 +931,7 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
         if DENIED_OUTAGE.iter().any(|d| l.contains(d))
             && let Some((i, false)) = classify_impact(sentence)
         {
-            ev.push(Evidence {
-                field: "impact",
-                value: i.to_string(),
-                source: sentence.trim().to_string(),
-            });
-            return i;
+            return said(ev, i, sentence.trim());
         }
     }
     let mut undenied = body.to_lowercase();
@@ -940,12 +939,7 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
         undenied = undenied.replace(d, " ");
     }
     if let Some(i) = words::first(&undenied, BODY_IMPACT) {
-        ev.push(Evidence {
-            field: "impact",
-            value: i.to_string(),
-            source: "body wording".into(),
-        });
-        return i;
+        return said(ev, i, "body wording");
     }
     // no outage word anywhere: a plain statement of lost redundancy or of
     // degradation is the impact ("your wavelengths will run unprotected
@@ -973,12 +967,7 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
         ),
     ];
     if let Some(i) = words::first(&undenied, BODY_SOFT) {
-        ev.push(Evidence {
-            field: "impact",
-            value: i.to_string(),
-            source: "body wording".into(),
-        });
-        return i;
+        return said(ev, i, "body wording");
     }
     Impact::Outage
 }
