@@ -97,6 +97,18 @@ fn generic_holdout5_pass_counts_do_not_drop() {
 }
 
 #[test]
+fn generic_holdout6_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout6");
+    check("holdout6", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
+fn generic_holdout7_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout7");
+    check("holdout7", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
 fn generic_real_corpus_pass_counts_do_not_drop() {
     let dir = std::env::var_os("MNP_REAL_CORPUS")
         .map(PathBuf::from)

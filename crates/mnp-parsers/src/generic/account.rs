@@ -131,6 +131,11 @@ fn salutation(body: &str) -> Option<(String, String)> {
     Some((greeted(name)?, first.to_string()))
 }
 
+/// A value that starts by naming itself: `Compte n° `, `Account no. `, `No. `.
+static NUMBER_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:compte|account|acct|cuenta|konto|conta|client|customer)\s*)?(?:n[°º]|no\.|nr\.|#|number)\s*:?\s*").ok()
+});
+
 /// A value that hides the account (`*****1234`).
 fn masked(v: &str) -> bool {
     v.contains("***") || v.trim().is_empty()
@@ -231,6 +236,17 @@ pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String 
         .or_else(|| capture(&SUBJECT, subject).map(|(v, _)| (v, format!("subject: {subject}"))))
         .or_else(|| capture(&GREETING, body).and_then(|(v, src)| Some((greeted(&v)?, src))))
         .or_else(|| salutation(body));
+    // "Client : Compte n° FR-558120": the number, not its label
+    let found = found.map(|(v, src)| {
+        let bare = NUMBER_PREFIX
+            .as_ref()
+            .and_then(|r| r.find(&v))
+            .filter(|m| m.start() == 0 && m.end() < v.len())
+            .map_or(v.as_str(), |m| &v[m.end()..])
+            .trim()
+            .to_string();
+        (bare, src)
+    });
     match found {
         Some((v, src)) if !v.is_empty() => {
             ev.push(Evidence {

@@ -40,20 +40,24 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
           | (?:circuit|service|link|port)s?(?:\(s\))?[\ \t]+(?:impacted|affected)
           # Affected Services, Impacted Circuit(s), Your Ports
           | (?:affected|impacted|your)[\ \t]+(?:circuit|service|link|port|connection|line)s?
-          # a bare Service / Services at the start of a line
-          | (?P<bare>services?)
+          # a bare Service / Services / Links at the start of a line
+          | (?P<bare>services?|liens|links|lignes|leitungen|enlaces|ligações)
+          # ITIL tickets: Configuration items (affected)
+          | configuration[\ \t]+items?(?:[\ \t]+affected)?
+          # Affected capacity
+          | affected[\ \t]+capacit(?:y|ies)
           # German, Spanish, Portuguese, French, Italian, Dutch
           | (?:betroffene[\ \t]+|betrokken[\ \t]+)?(?:leitung(?:en|s-?id|snummer)?|dienste|verbindungen|verbinding(?:en)?)
           | us[lł]ug[aiy]
           | (?:circuitos?|servicios?|servi[cç]os?|enlaces?)(?:[\ \t]+(?:afectados?|afetados?|impactados?))?
-          | (?:circuits?|liaisons?|liens?|services?)[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
+          | (?:circuits?|liaisons?|liens?|services?)(?:\(s\))?[\ \t]+(?:concern[ée]e?s?|impact[ée]e?s?)
           | circuiti(?:[\ \t]+interessati)?
           | verbinding(?:en)?
           # Polish: Identyfikatory łączy objętych pracami
           | (?:identyfikatory[\ \t]+)?(?:łącz[ayei]?|lacz[ayei]?)
           # a designation column or label (Designação, Designation)
           | d[ée]signa(?:tions?|ção|cao|ções|coes)
-        )(?:\((?:s|en|e|es)\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+\p{L}+){0,3}?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
+        )(?:\((?:s|en|e|es)\))?(?:[\ \t]+\([a-z]{1,5}\))?(?:[\ \t]+\p{L}+){0,3}?(?:[\ \t]*\([^)\n]{1,60}\))?(?:[\ \t]*(?:[:\#=]|\t|$)|\ {2,})",
     )
     .ok()
 });
@@ -64,7 +68,7 @@ static HEADER: LazyLock<[Option<Regex>; 4]> = LazyLock::new(|| {
     [
         Regex::new(r"(?i)^(?:(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#|asset|reference|ref))?(?:\(s\))?|d[ée]signa(?:tion|ção|cao)|circuito|leitungs?-?id|usługa|service[ _-]?id)$").ok(),
         Regex::new(r"(?i)^(?:service|product|link|connection|access)[ _-]?(?:id|ids|identifier|number|no\.?|#|serial(?: #| no\.?| number)?)(?:\(s\))?(?:[ \t]+\([a-z]{1,5}\))?$").ok(),
-        Regex::new(r"(?i)^(?:circuits?|services?|links?)(?:\(s\))?[ \t]+(?:affected|impacted)$").ok(),
+        Regex::new(r"(?i)^(?:(?:circuits?|services?|links?)(?:\(s\))?[ \t]+(?:affected|impacted)|services?)$").ok(),
         Regex::new(r"(?i)^(?:alt(?:ernate|\.)?|legacy|old|customer|cust\.?)[ \t]+(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#))?(?:\(s\))?$").ok(),
     ]
 });
@@ -83,6 +87,9 @@ fn minor(t: &str) -> bool {
 pub(super) fn split_value(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     for piece in value.split([',', ';', '|']) {
+        // "PTY-DAV 1GE 001207 (impacto previsto: …)": what follows in
+        // brackets describes the id
+        let piece = piece.find(" (").map_or(piece, |i| &piece[..i]);
         let p = piece.trim_matches(|c: char| c.is_whitespace() || "()[]\"'*.:".contains(c));
         if p.is_empty()
             || !p.chars().any(|c| c.is_ascii_digit())
@@ -424,11 +431,18 @@ fn list_item(line: &str) -> &str {
         .trim_start_matches(['>', ' '])
         .trim_start_matches(['*', '-', '•', '·'])
         .trim();
-    let end = [t.find('\t'), t.find("  "), t.find(" ("), t.find(" - ")]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(t.len());
+    let end = [
+        t.find('\t'),
+        t.find("  "),
+        t.find(" ("),
+        t.find(" - "),
+        t.find(" – "),
+        t.find(" — "),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(t.len());
     t.get(..end).unwrap_or(t).trim()
 }
 

@@ -785,6 +785,23 @@ fn impact_paragraphs(body: &str) -> Vec<String> {
     let lines: Vec<&str> = body.lines().collect();
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
+        // a summary table: the cell under an `Impact` header cell
+        if l.contains('\t') && !l.chars().any(|c| c.is_ascii_digit()) {
+            let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+            let row: Vec<&str> = lines
+                .get(i + 1)
+                .map(|n| n.split('\t').map(str::trim).collect())
+                .unwrap_or_default();
+            if let Some(col) = cells.iter().position(|c| {
+                let c = c.to_lowercase();
+                c.chars().count() <= 30 && IMPACT_KEYS.iter().any(|k| c.contains(k))
+            }) && cells.iter().filter(|c| !c.is_empty()).count() >= 3
+                && let Some(v) = row.get(col).filter(|v| !v.is_empty())
+            {
+                out.push((*v).to_string());
+                continue;
+            }
+        }
         let t = l
             .trim_start_matches(|c: char| c.is_whitespace() || c == '>' || c == '*')
             .trim_end();

@@ -1065,3 +1065,80 @@ fn round_four_fields() {
         Impact::ReducedRedundancy
     );
 }
+
+#[test]
+fn round_five_layouts() {
+    // a date line, then start and end lines with times only; the end's own date wins
+    assert_eq!(
+        spans(
+            "Date : mardi 4 mars 2025\nDébut : 22h00 (heure de Paris)\nFin : 03h00 (heure de Paris) le mercredi 5 mars 2025\n"
+        ),
+        [(utc(2025, 3, 4, 21, 0), utc(2025, 3, 5, 2, 0))]
+    );
+    // a city's adjective: Brussels in March is CET (UTC+1)
+    assert_eq!(
+        spans(
+            "Aanvang: dinsdag 4 maart 2025 22:00 (Brusselse tijd)\nEinde: woensdag 5 maart 2025 02:00 (Brusselse tijd)\n"
+        ),
+        [(utc(2025, 3, 4, 21, 0), utc(2025, 3, 5, 1, 0))]
+    );
+    // a zone between the time and its date: AEDT is UTC+11
+    assert_eq!(
+        spans(
+            "Start: 11:00 PM AEDT, Thursday 15 January 2026\nFinish: 3:00 AM AEDT, Friday 16 January 2026\n"
+        ),
+        [(utc(2026, 1, 15, 12, 0), utc(2026, 1, 15, 16, 0))]
+    );
+    let mut ev = Vec::new();
+    // an impact column of a summary table
+    assert_eq!(
+        super::find_impact(
+            "Maintenance ID\tStart date\tEnd date\tImpact\nEW-1\t24 Jun 2025\t25 Jun 2025\tDegraded performance (higher latency)\n",
+            &mut ev
+        ),
+        Impact::Degraded
+    );
+    // a value that names itself before the number
+    assert_eq!(
+        account::find("", "Client : Compte n° FR-558120\n", &mut ev),
+        "FR-558120"
+    );
+    let ids = |body: &str| -> Vec<String> {
+        circuits::labelled(&super::tidy(body))
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(
+        ids("Services affected (hard down during the splice):\n    BSL-0031\n    BSL-0032\n"),
+        ["BSL-0031", "BSL-0032"]
+    );
+    assert_eq!(
+        ids("Configuration items affected:\n  GF-ABZ-000731  (IP Transit 10G)\n"),
+        ["GF-ABZ-000731"]
+    );
+    assert_eq!(
+        ids("Configuration items:    700004518822931; 700004518822944\n"),
+        ["700004518822931", "700004518822944"]
+    );
+    assert_eq!(
+        ids("Affected capacity:\nLVX-STM64-0012 – outage of up to 30 minutes\n"),
+        ["LVX-STM64-0012"]
+    );
+    assert_eq!(
+        ids("Liens\tRF/MRS/IP-TRANSIT/7781, RF/MRS/NIC/7782\n"),
+        ["RF/MRS/IP-TRANSIT/7781", "RF/MRS/NIC/7782"]
+    );
+    assert_eq!(
+        ids("Lien(s) impacté(s) : CMT/PAR/ETH/0098812\n"),
+        ["CMT/PAR/ETH/0098812"]
+    );
+    assert_eq!(
+        ids("Circuito: PTY-DAV 1GE 001207 (impacto previsto: pérdida total del servicio)\n"),
+        ["PTY-DAV 1GE 001207"]
+    );
+    assert_eq!(
+        ids("Service\tRoute\tCapacity\nJHB CPT 10G 0042\tJohannesburg - Cape Town\t10G\n"),
+        ["JHB CPT 10G 0042"]
+    );
+}

@@ -87,7 +87,7 @@ static DATETIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// A time, then a date: `22:00 12/10/2020`, `12:00 AM (local time) 06/12/2021`.
 static TIMEDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:(?:on|di|del|de|le|am|op|em|no|du)\s+)?,?\s*(?:[\p{{L}}-]{{3,14}},?\s+)?(?:(?:on|di|del|de|le|am|op)\s+)?{}\b",
+        r"(?i)\b(?:{TIME_RE})\s*(?:\([a-z ]{{1,20}}\)\s*)?(?:(?-i:[A-Z]{{2,5}}),?\s+)?(?:(?:on|di|del|de|le|am|op|em|no|du)\s+)?,?\s*(?:[\p{{L}}-]{{3,14}},?\s+)?(?:(?:on|di|del|de|le|am|op)\s+)?{}\b",
         date_re()
     ))
     .ok()
@@ -717,14 +717,10 @@ fn city_in(s: &str) -> Option<Zone> {
             .iter()
             .find_map(|g| c.name(g))?
             .as_str();
-        tz::city(name)
-            // "Frankfurter Zeit": the German adjective of the city
-            .or_else(|| name.strip_suffix("er").and_then(tz::city))
-            .or_else(|| {
-                // "Frankfurt Main", "Local London": the one word that is a city
-                name.split([' ', '_'])
-                    .find_map(|w| tz::city(w).or_else(|| w.strip_suffix("er").and_then(tz::city)))
-            })
+        city_variant(name).or_else(|| {
+            // "Frankfurt Main", "Local London": the one word that is a city
+            name.split([' ', '_']).find_map(city_variant)
+        })
     })
 }
 
@@ -751,6 +747,17 @@ const COUNTRY_TIMES: &[(&str, chrono_tz::Tz)] = &[
     ("irish time", chrono_tz::Tz::Europe__Dublin),
     ("swiss time", chrono_tz::Tz::Europe__Zurich),
 ];
+
+/// A city by its name or its adjective: "Frankfurter Zeit" (German),
+/// "Brusselse tijd" (Dutch, Brussel → Brussels).
+fn city_variant(name: &str) -> Option<Zone> {
+    tz::city(name)
+        .or_else(|| name.strip_suffix("er").and_then(tz::city))
+        .or_else(|| {
+            let stem = name.strip_suffix("se")?;
+            tz::city(stem).or_else(|| tz::city(&format!("{stem}s")))
+        })
+}
 
 /// Names `tz::city` resolves that in a notice are seldom the place meant:
 /// directions and regions (`Central`, `North`), people (`Davis`, `Regina`),
@@ -1263,7 +1270,7 @@ static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 static TIME_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?P<l>[ \t>*]*(?:times?|hours|window|zeit|uhrzeit|hora|horario|horário|heure|horaire|orario)[ \t]*[:\t])[ \t]*(?P<v>\S.*)$").ok()
+    Regex::new(r"(?i)^(?P<l>[ \t>*]*(?:times?|hours|window|zeit|uhrzeit|hora|horario|horário|heure|horaire|orario|start|begin|beginn|début|debut|inicio|início|aanvang|end|finish|ende|fin|término|fim|einde|from|to|until)[ \t]*[:\t])[ \t]*(?P<v>\S.*)$").ok()
 });
 
 /// The text with dates moved in front of their times where a notice writes
@@ -1310,7 +1317,7 @@ fn date_first(text: &str) -> std::borrow::Cow<'_, str> {
             }
         }
         if let Some((d, at)) = &pending_date
-            && lines.len() <= at + 2
+            && lines.len() <= at + 3
             && let Some(c) = time_line.captures(&l)
             && let (Some(label), Some(v)) = (c.name("l"), c.name("v"))
             && has_time(v.as_str())
@@ -1318,7 +1325,7 @@ fn date_first(text: &str) -> std::borrow::Cow<'_, str> {
         {
             l = format!("{} {d} {}", label.as_str(), v.as_str());
             changed = true;
-            pending_date = None;
+            // the date may serve the end line too ("Date:", "Start:", "End:")
         } else if let Some(c) = date_line.captures(&l)
             && let Some(v) = c.name("v")
             && date_only.is_match(v.as_str())
