@@ -109,6 +109,18 @@ fn generic_holdout7_pass_counts_do_not_drop() {
 }
 
 #[test]
+fn generic_holdout8_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout8");
+    check("holdout8", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
+fn generic_holdout9_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout9");
+    check("holdout9", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
 fn generic_real_corpus_pass_counts_do_not_drop() {
     let dir = std::env::var_os("MNP_REAL_CORPUS")
         .map(PathBuf::from)

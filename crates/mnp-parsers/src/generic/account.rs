@@ -10,7 +10,7 @@ use regex::Regex;
 use super::Evidence;
 use crate::helpers::words;
 
-const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|n[uú]m[eé]ro[ \t]+(?:de[ \t]+|do[ \t]+|da[ \t]+)?client[e]?|compte[ \t]+client|cuenta|conta|konto|customer[ \t]+no\.?|お客様番号|c[oó]digo[ \t]+(?:do[ \t]+|de[ \t]+|del[ \t]+)?cliente|codice[ \t]+cliente|numer[ \t]+klienta|(?:peer|customer|your)[ \t]+asn?)";
+const WHO: &str = r"(?:(?:customer|account|company|end customer|client|cliente|kunde|klant)(?:[ \t]+(?:name|number|account|no\.?|#|id|pon|po|nummer|n[º°o]\.?))?|kundennummer|kundenname|klantnummer|n[uú]m[eé]ro[ \t]+(?:de[ \t]+|do[ \t]+|da[ \t]+)?client[e]?|compte[ \t]+client|n[º°]\.?[ \t]*(?:de[ \t]+)?cliente?|cuenta|conta|konto|customer[ \t]+no\.?|お客様番号|c[oó]digo[ \t]+(?:do[ \t]+|de[ \t]+|del[ \t]+)?cliente|codice[ \t]+cliente|numer[ \t]+klienta|(?:peer|customer|your)[ \t]+asn?)";
 
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -23,7 +23,7 @@ static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// its line, the value on the next.
 static NEXT_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?im)^[ \t>*]*{WHO}[ \t]*:?[ \t]*\n[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
+        r"(?im)^[ \t>*■•\-]*(?:[^:\n/\t]{{1,40}}/[ \t]*)?{WHO}[ \t]*:?[ \t]*\n[ \t]*(?P<v>[^\t\n:]{{2,80}}?)[ \t]*$"
     ))
     .ok()
 });
@@ -245,6 +245,13 @@ pub(super) fn find(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> String 
             .map_or(v.as_str(), |m| &v[m.end()..])
             .trim()
             .to_string();
+        // "NWCS-4471 (Northwind Carrier Services SRL)": the id, not its gloss
+        let bare = match bare.split_once(" (") {
+            Some((id, _)) if !id.contains(' ') && id.chars().any(|c| c.is_ascii_digit()) => {
+                id.to_string()
+            }
+            _ => bare,
+        };
         (bare, src)
     });
     match found {

@@ -66,7 +66,7 @@ static CIRCUIT_LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// (`Alt Circuit ID`) are read only when the others give nothing.
 static HEADER: LazyLock<[Option<Regex>; 4]> = LazyLock::new(|| {
     [
-        Regex::new(r"(?i)^(?:(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#|asset|reference|ref))?(?:\(s\))?|d[ée]signa(?:tion|ção|cao)|circuito|leitungs?-?id|usługa|service[ _-]?id)$").ok(),
+        Regex::new(r"(?i)^(?:(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#|asset|reference|ref))?(?:\(s\))?|d[ée]signa(?:tion|ção|cao)|circuito|leitungs?-?id|usługa|service[ _-]?id|verbinding(?:en)?|(?:id|n[º°o]\.?|n[uú]mero)[ _-]?(?:de[ _-]?|del[ _-]?)?(?:circuito|circuit|servicio|serviço|service|enlace))$").ok(),
         Regex::new(r"(?i)^(?:service|product|link|connection|access)[ _-]?(?:id|ids|identifier|number|no\.?|#|serial(?: #| no\.?| number)?)(?:\(s\))?(?:[ \t]+\([a-z]{1,5}\))?$").ok(),
         Regex::new(r"(?i)^(?:(?:circuits?|services?|links?)(?:\(s\))?[ \t]+(?:affected|impacted)|services?)$").ok(),
         Regex::new(r"(?i)^(?:alt(?:ernate|\.)?|legacy|old|customer|cust\.?)[ \t]+(?:circuit|cid|ckt)s?(?:[ /_-]?(?:id|ids|identifier|number|no\.?|#))?(?:\(s\))?$").ok(),
@@ -81,14 +81,24 @@ fn minor(t: &str) -> bool {
     t.chars().count() <= 4 && !t.chars().any(|c| c.is_lowercase())
 }
 
+static BRACKETED: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\s\([^)\n]*\)").ok());
+
 /// The ids in a cell or labelled value: pieces split at `,;|`, each kept
 /// whole when it reads as one id (one main token and short qualifiers),
 /// else split into its id-shaped tokens.
 pub(super) fn split_value(value: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // "PTY-DAV 1GE 001207 (impacto previsto: …)", "NRW-L2-00412 (Warszawa
+    // - Białystok, L2VPN 1 Gb/s)": what stands in brackets describes the id
+    let unbracketed;
+    let value = match BRACKETED.as_ref() {
+        Some(r) if value.contains(" (") => {
+            unbracketed = r.replace_all(value, "").into_owned();
+            unbracketed.as_str()
+        }
+        _ => value,
+    };
     for piece in value.split([',', ';', '|']) {
-        // "PTY-DAV 1GE 001207 (impacto previsto: …)": what follows in
-        // brackets describes the id
         let piece = piece.find(" (").map_or(piece, |i| &piece[..i]);
         let p = piece.trim_matches(|c: char| c.is_whitespace() || "()[]\"'*.:".contains(c));
         if p.is_empty()
@@ -148,8 +158,8 @@ fn labelled_as_id(line: &str, token: &str) -> bool {
     })
 }
 
-/// Circuits from the inventory: single tokens and runs of two or three
-/// adjacent tokens (ids written with spaces).
+/// Circuits from the inventory: single tokens and runs of up to six
+/// adjacent tokens (ids written with spaces: `JF NEU BIE 0007 02`).
 pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
     let mut out: Vec<FoundCircuit> = Vec::new();
     if inv.is_empty() {
@@ -161,7 +171,7 @@ pub(super) fn from_inventory(inv: &Inventory, body: &str) -> Vec<FoundCircuit> {
             .map(trim_token)
             .filter(|t| !t.is_empty())
             .collect();
-        for n in 1..=4 {
+        for n in 1..=6 {
             for w in toks.windows(n) {
                 let joined = w.join(" ");
                 if let Some(id) = inv.lookup(&joined)

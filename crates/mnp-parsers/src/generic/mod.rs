@@ -606,8 +606,16 @@ fn find_id(
     }
     // the first of the best
     let mut best: Option<(String, String, u32, f64)> = None;
+    // (a tie goes to the id with letters in it: `PW-CHG-000184552`, not a
+    // ticket system's `#184552`)
+    let rank = |c: &(String, String, u32, f64)| {
+        (
+            c.2,
+            u32::from(c.0.chars().any(|ch| ch.is_ascii_alphabetic())),
+        )
+    };
     for c in cands {
-        if best.as_ref().is_none_or(|b| c.2 > b.2) {
+        if best.as_ref().is_none_or(|b| rank(&c) > rank(b)) {
             best = Some(c);
         }
     }
@@ -643,10 +651,21 @@ static TITLE_STATUS: LazyLock<[(Status, Option<Regex>); 3]> = LazyLock::new(|| {
 
 /// The status a title line names as a whole word.
 fn title_status(line: &str) -> Option<Status> {
-    TITLE_STATUS
+    let s = TITLE_STATUS
         .iter()
         .find(|(_, re)| re.as_ref().is_some_and(|r| r.is_match(line)))
-        .map(|(s, _)| *s)
+        .map(|(s, _)| *s)?;
+    // "Your request (#184552) has been updated": a ticket system's words
+    // about itself, not about the work
+    let l = line.to_ascii_lowercase();
+    if s == Status::Rescheduled
+        && l.contains("updated")
+        && (l.contains("request") || l.contains("ticket"))
+        && !MAINT_WORDS.iter().any(|w| l.contains(w))
+    {
+        return None;
+    }
+    Some(s)
 }
 
 fn find_status(subject: &str, body: &str, ev: &mut Vec<Evidence>) -> (Status, f64) {
@@ -943,7 +962,7 @@ fn find_impact(body: &str, ev: &mut Vec<Evidence>) -> Impact {
         .map(|p| p.replace('\n', " "))
         .collect::<Vec<_>>()
         .join("\n");
-    for sentence in joined.split([';', '\n']).flat_map(|s| s.split(". ")) {
+    for sentence in joined.split('\n').flat_map(|s| s.split(". ")) {
         let l = sentence.to_lowercase();
         if DENIED_OUTAGE.iter().any(|d| l.contains(d))
             && let Some((i, false)) = classify_impact(sentence)
@@ -1036,12 +1055,27 @@ fn tidy(text: &str) -> String {
             i += 1;
             continue;
         }
+        // `Affected service | X`: a pipe between cells is a tab
+        if t.contains(" | ") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str(&t.split(" | ").map(str::trim).collect::<Vec<_>>().join("\t"));
+            out.push('\n');
+            i += 1;
+            continue;
+        }
         // a table aligned with spaces (two or more gaps of 2+ spaces
-        // between words): the gaps become tabs
-        if SPACED_COLUMNS
-            .as_ref()
-            .is_some_and(|r| r.find_iter(t).count() >= 2)
-        {
+        // between words, or one gap on each of two lines running
+        // together): the gaps become tabs
+        let gaps = |l: &str| {
+            SPACED_COLUMNS
+                .as_ref()
+                .map_or(0, |r| r.find_iter(l.trim()).count())
+        };
+        let block = gaps(t) == 1
+            && (lines.get(i + 1).is_some_and(|n| gaps(n) >= 1)
+                || i > 0 && lines.get(i - 1).is_some_and(|p| gaps(p) >= 1));
+        if gaps(t) >= 2 || block {
             let indent = &line[..line.len() - line.trim_start().len()];
             out.push_str(indent);
             out.push_str(

@@ -1142,3 +1142,106 @@ fn round_five_layouts() {
         ["JHB CPT 10G 0042"]
     );
 }
+
+#[test]
+fn round_six_layouts() {
+    let mut ev = Vec::new();
+    assert_eq!(
+        account::find("", "  Nº de cliente ................: 40021877\n", &mut ev),
+        ""
+    );
+    assert_eq!(
+        account::find(
+            "",
+            &super::tidy("  Nº de cliente ................: 40021877\n"),
+            &mut ev
+        ),
+        "40021877"
+    );
+    assert_eq!(
+        account::find("", "■ お客様番号 / Customer No.\n  C-0088-2211\n", &mut ev),
+        "C-0088-2211"
+    );
+    assert_eq!(
+        account::find(
+            "",
+            "Client / Customer: NWCS-4471 (Northwind Carrier Services SRL)\n",
+            &mut ev
+        ),
+        "NWCS-4471"
+    );
+    // a lost-redundancy clause and its denied outage in one sentence
+    assert_eq!(
+        super::find_impact(
+            "links will run without redundancy (loss of redundancy); no outage is expected\n",
+            &mut ev
+        ),
+        Impact::ReducedRedundancy
+    );
+    // a ticket system's own "updated" line is no status
+    assert_eq!(
+        super::find_status(
+            "Planned work",
+            "Your request (#184552) has been updated.\nHello,\n",
+            &mut ev
+        )
+        .0,
+        Status::Confirmed
+    );
+    // a letters-and-digits id beats a ticket system's bare number
+    assert_eq!(
+        super::find_id(
+            "Planned work",
+            "Your request (#184552) has been updated.\nChange Ticket: PW-CHG-000184552\n",
+            &[],
+            &mut ev
+        )
+        .0,
+        Some("PW-CHG-000184552".to_string())
+    );
+    let ids = |body: &str| -> Vec<String> {
+        circuits::labelled(&super::tidy(body))
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(
+        ids("  Affected service | CSPN-L2VPN-7781\n"),
+        ["CSPN-L2VPN-7781"]
+    );
+    assert_eq!(
+        ids("Usługa:   NRW-WAW-L2-00412 (Warszawa - Białystok, L2VPN 1 Gb/s)\n"),
+        ["NRW-WAW-L2-00412"]
+    );
+    assert_eq!(
+        ids(
+            "  Service ID               Expected Impact\n  QW-DXB-LON-0003     Outage\n  QW-DXB-MRS-0011     Loss of redundancy\n"
+        ),
+        ["QW-DXB-LON-0003", "QW-DXB-MRS-0011"]
+    );
+    assert_eq!(
+        ids("Cliente\tID circuito\tVelocidad\nDemo\tPTG-IP-88120\t1 Gbps\n"),
+        ["PTG-IP-88120"]
+    );
+    // a date under a window label, times on the start and end lines
+    assert_eq!(
+        spans(
+            "Janela de manutenção:\tquinta-feira, 10/12/2026 (dd/mm/aaaa)\nInício:\t00:00 (horário de Brasília, UTC-3)\nTérmino:\t05:00 (horário de Brasília, UTC-3)\n"
+        ),
+        [(utc(2026, 12, 10, 3, 0), utc(2026, 12, 10, 8, 0))]
+    );
+    // bilingual date and window lines; EET is UTC+2
+    assert_eq!(
+        spans(
+            "Data / Date: marti, 12 ianuarie 2027 / Tuesday, 12 January 2027\nInterval / Window: 01:00 - 05:00 EET (UTC+2)\n"
+        ),
+        [(utc(2027, 1, 11, 23, 0), utc(2027, 1, 12, 3, 0))]
+    );
+    // the original window under its label is no maintenance
+    assert_eq!(
+        spans(
+            "  Original window (no longer valid):\n      marti 12.01.2027, 01:00 - 05:00 (EET, UTC+2)\n  NEW window:\n      joi 14.01.2027, 01:00 - 05:00 (EET, UTC+2)\n"
+        ),
+        [(utc(2027, 1, 13, 23, 0), utc(2027, 1, 14, 3, 0))]
+    );
+}

@@ -1187,7 +1187,9 @@ pub fn find_all_in(text: &str, subject: &str, sent: Option<DateTime<Utc>>) -> Ve
                 out.pop();
                 role = prev_role;
             }
-            let own_label = before.chars().filter(|c| c.is_alphabetic()).count() >= 3;
+            // "NEW window: …" labels its own line; "  joi 14.01.2027, …" under
+            // "Original window (no longer valid):" does not
+            let own_label = before.contains([':', '\t']);
             let lower_ctx = if own_label {
                 before.to_lowercase()
             } else {
@@ -1265,12 +1267,12 @@ static TIME_ONLY: LazyLock<Option<Regex>> =
 /// A `Date:` line with no time, then a `Time:` line with no date.
 static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^[ \t>*]*(?:date|datum|fecha|data|dia|día|jour|day)[ \t]*[:\t][ \t]*(?P<v>\S.*)$",
+        r"(?i)^[ \t>*■•]*(?:[^:\n/\t]{1,30}/[ \t]*)?(?:date|datum|fecha|data|dia|día|jour|day|janela[^:\t\n]{0,30}|ventana[^:\t\n]{0,30}|window|finestra[^:\t\n]{0,30}|venster|termin)[ \t]*[:\t][ \t]*(?P<v>\S.*)$",
     )
     .ok()
 });
 static TIME_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?P<l>[ \t>*]*(?:times?|hours|window|zeit|uhrzeit|hora|horario|horário|heure|horaire|orario|start|begin|beginn|début|debut|inicio|início|aanvang|end|finish|ende|fin|término|fim|einde|from|to|until)[ \t]*[:\t])[ \t]*(?P<v>\S.*)$").ok()
+    Regex::new(r"(?i)^(?P<l>[ \t>*■•]*(?:[^:\n/\t]{1,30}/[ \t]*)?(?:times?|hours|window|interval|zeit|uhrzeit|hora|horario|horário|heure|horaire|orario|start|begin|beginn|début|debut|inicio|início|aanvang|end|finish|ende|fin|término|fim|einde|from|to|until)[ \t]*[:\t])[ \t]*(?P<v>\S.*)$").ok()
 });
 
 /// The text with dates moved in front of their times where a notice writes
@@ -1331,7 +1333,11 @@ fn date_first(text: &str) -> std::borrow::Cow<'_, str> {
             && date_only.is_match(v.as_str())
             && !has_time(v.as_str())
         {
-            pending_date = Some((v.as_str().trim().to_string(), lines.len()));
+            // the date itself, not a format note after it ("(dd/mm/aaaa)")
+            let d = date_only
+                .find(v.as_str())
+                .map_or(v.as_str(), |m| m.as_str());
+            pending_date = Some((d.trim().to_string(), lines.len()));
         }
         lines.push(l);
     }
