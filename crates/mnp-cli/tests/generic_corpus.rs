@@ -1,7 +1,9 @@
 //! Regression guard on the generic parser's accuracy (`mnp corpus score
 //! --generic`), on the project's held-out sets of carriers it was not tuned
 //! on when they were written (`crates/mnp-parsers/tests/data/generic-holdout*`,
-//! always present; each was scored blind once, then used for tuning) and
+//! always present; each was scored blind once, then used for tuning — the
+//! last two, holdout10 and holdout11, only scored: their floors are the
+//! final parser's blind result) and
 //! on the reference corpus (`../shared/corpus/real`, or `MNP_REAL_CORPUS`;
 //! skipped when absent). Each pass count — with no inventory and with the
 //! sender's carrier's circuits, at the default 0.6 threshold and with every
@@ -118,6 +120,18 @@ fn generic_holdout8_pass_counts_do_not_drop() {
 fn generic_holdout9_pass_counts_do_not_drop() {
     let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout9");
     check("holdout9", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
+fn generic_holdout10_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout10");
+    check("holdout10", &dir, &dir.join("inventory.csv"));
+}
+
+#[test]
+fn generic_holdout11_pass_counts_do_not_drop() {
+    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout11");
+    check("holdout11", &dir, &dir.join("inventory.csv"));
 }
 
 #[test]
