@@ -521,7 +521,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// `Authorization: Bearer T` (or `Token T`, the InfluxDB v2 form Telegraf
 /// sends) carrying exactly `token`, compared in constant time.
-pub(crate) fn authorized(headers: &HeaderMap, token: &str) -> bool {
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
     let Some(v) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -533,6 +533,28 @@ pub(crate) fn authorized(headers: &HeaderMap, token: &str) -> bool {
     };
     (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token"))
         && constant_time_eq(given.trim().as_bytes(), token.as_bytes())
+}
+
+/// The API token check every write route makes: 503 when no token is
+/// configured (the route is `what`), 401 when the request does not carry it.
+pub(crate) fn require_token(
+    token: Option<&str>,
+    headers: &HeaderMap,
+    what: &str,
+) -> Result<(), ApiError> {
+    let Some(token) = token else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{what} disabled: no API token configured (--token or MNP_API_TOKEN)"),
+        ));
+    };
+    if !authorized(headers, token) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong bearer token",
+        ));
+    }
+    Ok(())
 }
 
 /// The request body, or the error that says why it could not be read
@@ -775,18 +797,7 @@ async fn webhook(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let Some(token) = app.token.as_deref() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "webhook disabled: no API token configured (--token or MNP_API_TOKEN)",
-        ));
-    };
-    if !authorized(&headers, token) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong bearer token",
-        ));
-    }
+    require_token(app.token.as_deref(), &headers, "webhook")?;
     let Some(spec) = app.helpdesk.clone() else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -894,18 +905,7 @@ async fn log_events(
     uri: Uri,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let Some(token) = app.token.as_deref() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "log events disabled: no API token configured (--token or MNP_API_TOKEN)",
-        ));
-    };
-    if !authorized(&headers, token) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong bearer token",
-        ));
-    }
+    require_token(app.token.as_deref(), &headers, "log events")?;
     let body = read_body(body)?;
     let (opts, gap) = log_options(&uri)?;
     let (text, format) = log_lines(&headers, &body)?;

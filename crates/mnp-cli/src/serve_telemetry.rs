@@ -77,7 +77,7 @@ use serde_json::{Value, json};
 use crate::config::{self, GlobalOpts};
 use crate::mailer::{Mailer, deliver_report_until};
 use crate::maxout_runtime::{Runtime, RuntimeOptions};
-use crate::serve::{ApiError, authorized, read_body};
+use crate::serve::{ApiError, read_body, require_token};
 
 /// Most samples the worker takes from the queue for one transaction.
 pub const DRAIN_MAX: usize = 50_000;
@@ -713,18 +713,7 @@ fn admit(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Bytes, ApiError> {
-    let Some(token) = st.token.as_deref() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "telemetry disabled: no API token configured (--token or MNP_API_TOKEN)",
-        ));
-    };
-    if !authorized(headers, token) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong bearer token",
-        ));
-    }
+    require_token(st.token.as_deref(), headers, "telemetry")?;
     let body = read_body(body)?;
     let enc = headers
         .get(header::CONTENT_ENCODING)
