@@ -21,7 +21,17 @@ use regex::{Captures, Regex};
 
 use crate::helpers::tz::{self, Zone};
 
-const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|januar|j[äa]nner|februar|m[äa]rz|maerz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus)";
+/// Month names and English abbreviations, as a regex alternation: the
+/// English ones, then every name of [`MONTH_NAMES`].
+static MONTHS: LazyLock<String> = LazyLock::new(|| {
+    let english = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+    let others: Vec<String> = MONTH_NAMES
+        .iter()
+        .flat_map(|names| names.iter())
+        .map(|n| regex::escape(n))
+        .collect();
+    format!("(?:{english}|{})", others.join("|"))
+});
 
 /// Month names in the languages carriers write notices in (English,
 /// French, German, Spanish, Portuguese, Italian, Dutch), by month.
@@ -69,7 +79,7 @@ const MAX_WINDOW_HOURS: i64 = 31 * 24;
 fn date_re() -> String {
     format!(
         r"(?:(?P<iy>\d{{4}})(?:[-/.]|年)(?P<im>\d{{1,2}})(?:[-/.]|月)(?P<id>\d{{1,2}})日?(?:\s*\([^)\n]{{1,12}}\))?|(?P<ay>\d{{4}})-(?P<am>{m})-(?P<ad>\d{{1,2}})|(?P<n1>\d{{1,2}})(?P<ns>[-/.])(?P<n2>\d{{1,2}})[-/.](?P<ny>\d{{4}}|\d{{2}})|(?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?[- ](?:de[- ])?(?P<dm>{m})\.?,?[- ](?:de[- ])?(?P<dy>\d{{4}})|(?P<mm>{m})\.?[ -](?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?[ -](?P<my>\d{{4}})|(?P<yd>\d{{1,2}})[ -](?P<ym>{m})\b\.?,?)",
-        m = MONTHS
+        m = MONTHS.as_str()
     )
 }
 
@@ -937,7 +947,8 @@ static TIMES_ARE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 static ANCHOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})[- ]({MONTHS})[- ,]+(\d{{4}})\b"
+        r"(?i)\b(\d{{1,2}})[- ]({m})[- ,]+(\d{{4}})\b",
+        m = MONTHS.as_str()
     ))
     .ok()
 });
