@@ -186,18 +186,7 @@ fn from_table(body: &str) -> Option<(String, String)> {
 /// `Customer No.`, `Kundennummer`) beats one naming the customer
 /// (`Customer: Tui Freight Ltd`), wherever they stand.
 fn capture_best(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
-    let mut found: Vec<(String, String)> = Vec::new();
-    for c in re.as_ref()?.captures_iter(text) {
-        let Some(v) = c.name("v").map(|m| m.as_str().trim()) else {
-            continue;
-        };
-        if !masked(v) {
-            found.push((
-                v.to_string(),
-                c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
-            ));
-        }
-    }
+    let found: Vec<(String, String)> = unmasked(re, text).collect();
     let numbered = |src: &str| {
         let key = src.split([':', '\t']).next().unwrap_or("").to_lowercase();
         [
@@ -214,16 +203,27 @@ fn capture_best(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
         .cloned()
 }
 
-fn capture(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
-    re.as_ref()?.captures_iter(text).find_map(|c| {
-        let v = c.name("v").or_else(|| c.name("w"))?.as_str().trim();
-        (!masked(v)).then(|| {
-            (
-                v.to_string(),
-                c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
-            )
+/// Every match of `re` in `text` whose value (group `v`, else `w`) is not
+/// masked: (value, the matched text).
+fn unmasked<'a>(
+    re: &'a Option<Regex>,
+    text: &'a str,
+) -> impl Iterator<Item = (String, String)> + 'a {
+    re.iter().flat_map(move |re| {
+        re.captures_iter(text).filter_map(|c| {
+            let v = c.name("v").or_else(|| c.name("w"))?.as_str().trim();
+            (!masked(v)).then(|| {
+                (
+                    v.to_string(),
+                    c.get(0).map_or("", |m| m.as_str()).trim().to_string(),
+                )
+            })
         })
     })
+}
+
+fn capture(re: &Option<Regex>, text: &str) -> Option<(String, String)> {
+    unmasked(re, text).next()
 }
 
 /// The customer account, or an empty string when the notice names none.
