@@ -504,57 +504,42 @@ fn find_id(
             }
         }
     }
-    // a key/value table rendered one cell per line: `Reference` alone on
-    // its line, the id on the next
+    // under a `Reference` / `Ticket` header: alone on its line with the id on
+    // the next (a key/value table rendered one cell per line), or a cell of
+    // a summary table with the id in the cell below; one pass over the lines,
+    // the first kind ranked before the second as they come
     if let Some(head) = ID_HEADER.as_ref() {
         let lines: Vec<&str> = body.lines().collect();
+        let (mut below, mut in_table) = (Vec::new(), Vec::new());
         for (i, line) in lines.iter().enumerate() {
-            if !head.is_match(line.trim().trim_end_matches(':').trim_end()) {
-                continue;
+            if head.is_match(line.trim().trim_end_matches(':').trim_end())
+                && let Some(next) = lines
+                    .iter()
+                    .skip(i + 1)
+                    .map(|l| l.trim())
+                    .find(|l| !l.is_empty())
+                && usable(next)
+            {
+                below.push((next.to_string(), format!("{} / {next}", line.trim())));
             }
-            let Some(next) = lines
-                .iter()
-                .skip(i + 1)
-                .map(|l| l.trim())
-                .find(|l| !l.is_empty())
-            else {
-                continue;
-            };
-            if usable(next) {
-                let both = has_token(subject, next);
-                cands.push((
-                    next.to_string(),
-                    format!("{} / {next}", line.trim()),
-                    2 + 2 * u32::from(both),
-                    0.2,
-                ));
-            }
-        }
-    }
-    // a summary table: the cell under a `Reference` / `Ticket` header
-    if let Some(head) = ID_HEADER.as_ref() {
-        let lines: Vec<&str> = body.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
             if !line.contains('\t') {
                 continue;
             }
             let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let Some(col) = cells.iter().position(|c| head.is_match(c)) else {
-                continue;
-            };
-            let Some(next) = lines.get(i + 1) else {
+            let (Some(col), Some(next)) = (
+                cells.iter().position(|c| head.is_match(c)),
+                lines.get(i + 1),
+            ) else {
                 continue;
             };
             let row: Vec<&str> = next.split('\t').map(str::trim).collect();
             if let Some(v) = row.get(col).filter(|v| row.len() >= 2 && usable(v)) {
-                let both = has_token(subject, v);
-                cands.push((
-                    v.to_string(),
-                    format!("{line} / {next}"),
-                    2 + 2 * u32::from(both),
-                    0.2,
-                ));
+                in_table.push((v.to_string(), format!("{line} / {next}")));
             }
+        }
+        for (id, source) in below.into_iter().chain(in_table) {
+            let both = has_token(subject, &id);
+            cands.push((id, source, 2 + 2 * u32::from(both), 0.2));
         }
     }
     for (text, in_subject) in [(subject, true), (body, false)] {
