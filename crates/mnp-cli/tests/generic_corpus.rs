@@ -68,70 +68,29 @@ fn check(set: &str, dir: &Path, inventory: &Path) {
     assert!(drops.is_empty(), "generic pass counts dropped: {drops:?}");
 }
 
-#[test]
-fn generic_holdout_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout");
-    check("holdout", &dir, &dir.join("inventory.csv"));
+/// One test per held-out set, named after it.
+macro_rules! holdout_guards {
+    ($($test:ident => $set:literal),* $(,)?) => {$(
+        #[test]
+        fn $test() {
+            let dir = repo().join(concat!("crates/mnp-parsers/tests/data/generic-", $set));
+            check($set, &dir, &dir.join("inventory.csv"));
+        }
+    )*};
 }
 
-#[test]
-fn generic_holdout2_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout2");
-    check("holdout2", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout3_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout3");
-    check("holdout3", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout4_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout4");
-    check("holdout4", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout5_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout5");
-    check("holdout5", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout6_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout6");
-    check("holdout6", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout7_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout7");
-    check("holdout7", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout8_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout8");
-    check("holdout8", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout9_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout9");
-    check("holdout9", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout10_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout10");
-    check("holdout10", &dir, &dir.join("inventory.csv"));
-}
-
-#[test]
-fn generic_holdout11_pass_counts_do_not_drop() {
-    let dir = repo().join("crates/mnp-parsers/tests/data/generic-holdout11");
-    check("holdout11", &dir, &dir.join("inventory.csv"));
+holdout_guards! {
+    generic_holdout_pass_counts_do_not_drop => "holdout",
+    generic_holdout2_pass_counts_do_not_drop => "holdout2",
+    generic_holdout3_pass_counts_do_not_drop => "holdout3",
+    generic_holdout4_pass_counts_do_not_drop => "holdout4",
+    generic_holdout5_pass_counts_do_not_drop => "holdout5",
+    generic_holdout6_pass_counts_do_not_drop => "holdout6",
+    generic_holdout7_pass_counts_do_not_drop => "holdout7",
+    generic_holdout8_pass_counts_do_not_drop => "holdout8",
+    generic_holdout9_pass_counts_do_not_drop => "holdout9",
+    generic_holdout10_pass_counts_do_not_drop => "holdout10",
+    generic_holdout11_pass_counts_do_not_drop => "holdout11",
 }
 
 #[test]
